@@ -4,14 +4,15 @@
 
 include mk/common.mk
 include mk/upstream-min.mk
+include mk/lib-ts.mk
+include mk/fork.mk
 -include mk/coro.mk
 -include mk/bench.mk
 
 .DEFAULT_GOAL := all
 .PHONY: all help
 
-all:
-	@echo "fork build: not wired yet"
+all: build smoke
 
 help:
 	@echo "node-coro targets:"

@@ -38,7 +38,9 @@ case "$cmd" in
     name=$1 dest=$2; shift 2
     verify_one "$name"
     mkdir -p "$dest"
-    tar -C "$dest" -xf "$VENDOR_DIR/$name" "$@"
+    # --no-same-owner: files belong to whoever builds, not to the uid that
+    # packed the archive (git refuses a repository it does not own).
+    tar -C "$dest" --no-same-owner -xf "$VENDOR_DIR/$name" "$@"
     ;;
   *) die "usage: vendor.sh verify|extract ..." ;;
 esac
