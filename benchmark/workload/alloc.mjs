@@ -1,0 +1,130 @@
+// Allocation cost per operation, for Node-based contenders only (needs
+// node:v8 and --expose-gc):
+//
+//   LD_PRELOAD=libmalloc-count.so MALLOC_COUNT_OUT=FILE \
+//   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 \
+//       alloc.mjs --workload=stat --api=promises --concurrency=1 [--ops=4000]
+//
+// One batch of --ops operations runs after a warm-up, between a full GC and
+// the end of the batch:
+// - V8 heap bytes/op: growth of v8.getHeapStatistics().used_heap_size over the
+//   batch. Valid only if no GC ran inside it (the semi-space flags above make
+//   room); a batch that saw a GC is retried with half as many operations, and
+//   the result says how many GCs the kept batch saw.
+// - external bytes/op: growth of external memory (ArrayBuffer backing stores,
+//   off the V8 heap) over the same batch.
+// - mallocs/op: allocating libc calls from every thread (main and thread pool),
+//   counted by the LD_PRELOAD library between two in-band markers
+//   (fs.accessSync on /.malloc-count/reset and /.malloc-count/report), minus
+//   the cost of an empty marker pair. Omitted when the library is not loaded.
+// The workload "noop" measures the driver loop alone (an operation that does
+// nothing), so its cost can be told apart from the operation's.
+//
+// Prints one JSON line.
+
+import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import {
+  WORKLOADS, createFixtures, removeFixtures, makeOps, drive, parseArgs,
+  runtimeInfo,
+} from './ops.mjs';
+
+const args = parseArgs(process.argv.slice(2));
+const workload = args.workload ?? 'stat';
+const api = args.api ?? 'promises';
+const concurrency = Number(args.concurrency ?? 1);
+let batch = Number(args.ops ?? 4000);
+if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
+if (workload !== 'noop' && !(workload in WORKLOADS)) throw new Error(`unknown workload ${workload}`);
+
+const countFile = process.env.MALLOC_COUNT_OUT;
+const counting = countFile !== undefined && /malloc-count/.test(process.env.LD_PRELOAD ?? '');
+
+let gcs = 0;
+new PerformanceObserver((list) => { gcs += list.getEntries().length; })
+  .observe({ entryTypes: ['gc'] });
+// GC entries are delivered asynchronously; a short timer lets them arrive.
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+function noopOps() {
+  return {
+    expect: () => {},
+    promises: () => Promise.resolve(),
+    callback: (_, cb) => queueMicrotask(cb),
+    sync: () => undefined,
+  };
+}
+
+function readCounts() {
+  const lines = fs.readFileSync(countFile, 'utf8').trim().split('\n');
+  const m = /calls=(\d+) frees=(\d+) bytes=(\d+)/.exec(lines[lines.length - 1]);
+  if (!m) throw new Error(`no malloc-count line in ${countFile}`);
+  return { calls: Number(m[1]), frees: Number(m[2]), bytes: Number(m[3]) };
+}
+
+// Runs exactly n operations.
+function runCount(ops, n, onResult) {
+  let left = n - concurrency; // every loop runs at least once
+  if (left < 0) throw new Error('--ops must be >= concurrency');
+  return drive(api, ops, concurrency, () => left-- > 0, onResult);
+}
+
+const fx = createFixtures(concurrency, args.tmpdir);
+try {
+  const ops = workload === 'noop' ? noopOps() : makeOps(workload, fx);
+  await runCount(ops, Math.max(batch, 2000), ops.expect); // warm-up (and JIT)
+  await runCount(ops, Math.max(batch, 2000));
+
+  let empty = null;
+  if (counting) {
+    fs.accessSync('/.malloc-count/reset');
+    fs.accessSync('/.malloc-count/report');
+    empty = readCounts();
+  }
+
+  let result = null;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    globalThis.gc();
+    globalThis.gc();
+    await settle();
+    const gc0 = gcs;
+    const h0 = v8.getHeapStatistics();
+    if (counting) fs.accessSync('/.malloc-count/reset');
+    const done = await runCount(ops, batch);
+    if (counting) fs.accessSync('/.malloc-count/report');
+    const h1 = v8.getHeapStatistics();
+    await settle();
+    const gcsIn = gcs - gc0;
+    result = { ops: done, gcs: gcsIn, h0, h1 };
+    if (gcsIn === 0 || batch <= 250) break;
+    batch = Math.floor(batch / 2);
+  }
+
+  const { ops: n, gcs: gcsIn, h0, h1 } = result;
+  const out = {
+    tool: 'fs-alloc',
+    runtime: runtimeInfo(),
+    workload,
+    api,
+    concurrency,
+    ops: n,
+    gcs_during_batch: gcsIn,
+    heap_bytes_per_op: gcsIn === 0 ? (h1.used_heap_size - h0.used_heap_size) / n : null,
+    external_bytes_per_op: (h1.external_memory - h0.external_memory) / n,
+    mallocs_per_op: null,
+    malloc_bytes_per_op: null,
+    frees_per_op: null,
+    malloc_counter: counting ? 'LD_PRELOAD malloc-count' : 'not loaded',
+  };
+  if (counting) {
+    const c = readCounts();
+    out.mallocs_per_op = (c.calls - empty.calls) / n;
+    out.malloc_bytes_per_op = (c.bytes - empty.bytes) / n;
+    out.frees_per_op = (c.frees - empty.frees) / n;
+    out.malloc_marker_cost = empty;
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+} finally {
+  removeFixtures(fx);
+}
