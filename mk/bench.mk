@@ -82,6 +82,7 @@ $(BENCH_UPSTREAM)/.stamp: $(VENDOR)
 	  $(NODE_TOPDIR)/benchmark/_cli.js $(NODE_TOPDIR)/benchmark/run.js \
 	  $(NODE_TOPDIR)/benchmark/_benchmark_progress.js \
 	  $(NODE_TOPDIR)/test/common
+	@echo '{"type":"commonjs"}' > $(BENCH_UPSTREAM)/package.json
 	@touch $@
 
 bench-upstream-check: $(BENCH_UPSTREAM)/.stamp
