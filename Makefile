@@ -6,6 +6,7 @@ include mk/common.mk
 include mk/upstream-min.mk
 include mk/lib-ts.mk
 include mk/fork.mk
+include mk/test.mk
 -include mk/coro.mk
 -include mk/bench.mk
 

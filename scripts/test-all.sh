@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# test-all.sh: the three test tiers of `make test`, in order.
+#
+#   T1  needs no fork binary: the standalone coroutine tests (optimized and
+#       ASan+UBSan), the TypeScript type-check, unit tests of the build scripts
+#   T2  builds the fork (make build)
+#   T3  runs on the binary: smoke checks, Node's own suites, our tap tests
+#
+# With DEADLINE (seconds since the epoch) set, T2 is stopped in time to leave
+# T3_RESERVE seconds for T3; when it cannot finish, T2 and T3 are reported
+# as not run. A tier that did not run is never reported as passed.
+# Exit status: non-zero when a tier that ran failed. T2 stopped for time is
+# not a failure of the code, so it alone does not fail the run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+MAKE=${MAKE:-make}
+T3_RESERVE=${T3_RESERVE:-1200}
+logdir=build/test-logs
+mkdir -p "$logdir"
+
+declare -A tier_state tier_note
+total_pass=0 total_fail=0 total_skip=0
+
+# Sum the closing `N passed, N failed[, N skipped]` lines of a log.
+count() {
+  local log=$1 p f s
+  while read -r p f s; do
+    total_pass=$((total_pass + p)); total_fail=$((total_fail + f)); total_skip=$((total_skip + s))
+  done < <(grep -aE '^([A-Za-z0-9_.-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" |
+           sed -E 's/^([A-Za-z0-9_.-]+: )?([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\2 \3 \5/' |
+           awk '{ print $1, $2, ($3 == "" ? 0 : $3) }')
+}
+
+# run TIER NAME CMD...: one step of a tier, its output teed to a log.
+run() {
+  local tier=$1 name=$2; shift 2
+  local log=$logdir/$tier-$name.log
+  echo "=== $tier: $name"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  count "$log"
+  if [ "$rc" -ne 0 ]; then
+    tier_state[$tier]=failed
+    tier_note[$tier]+="$name failed (log $log); "
+    # A step that failed without a closing count still counts as a failure.
+    grep -qaE '[0-9]+ passed, [0-9]+ failed' "$log" || total_fail=$((total_fail + 1))
+  else
+    tier_note[$tier]+="$name ok; "
+  fi
+  return "$rc"
+}
+
+# ---- T1 -------------------------------------------------------------------
+tier_state[T1]=passed
+run T1 coro $MAKE --no-print-directory test-coro
+run T1 coro-asan $MAKE --no-print-directory test-coro-asan
+run T1 typecheck $MAKE --no-print-directory typecheck
+run T1 scripts $MAKE --no-print-directory test-scripts
+
+# ---- T2 -------------------------------------------------------------------
+t2_start=$(date +%s)
+if [ -n "${DEADLINE:-}" ]; then
+  budget=$((DEADLINE - t2_start - T3_RESERVE))
+else
+  budget=0
+fi
+if [ -n "${DEADLINE:-}" ] && [ "$budget" -le 60 ]; then
+  tier_state[T2]="did not run"; tier_note[T2]="no time left before the deadline"
+else
+  echo "=== T2: build${DEADLINE:+ (time budget ${budget}s)}"
+  if [ -n "${DEADLINE:-}" ]; then
+    timeout -k 30 "$budget" $MAKE --no-print-directory build 2>&1 | tee "$logdir/T2-build.log"
+    rc=${PIPESTATUS[0]}
+  else
+    $MAKE --no-print-directory build 2>&1 | tee "$logdir/T2-build.log"
+    rc=${PIPESTATUS[0]}
+  fi
+  mins=$(( ($(date +%s) - t2_start + 59) / 60 ))
+  if [ "$rc" -eq 0 ]; then
+    tier_state[T2]=passed; tier_note[T2]="fork built in ${mins} min"
+  elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    tier_state[T2]="did not finish"
+    tier_note[T2]="stopped after ${mins} min to stay inside the time limit; ccache keeps what was compiled ($(grep -aoE '^\[[0-9]+/[0-9]+\]' "$logdir/T2-build.log" | tail -1) steps)"
+  else
+    tier_state[T2]=failed; tier_note[T2]="build failed (log $logdir/T2-build.log)"
+    total_fail=$((total_fail + 1))
+  fi
+fi
+
+# ---- T3 -------------------------------------------------------------------
+if [ "${tier_state[T2]}" = passed ]; then
+  tier_state[T3]=passed
+  run T3 smoke $MAKE --no-print-directory smoke
+  run T3 node-suites $MAKE --no-print-directory test-node-suites
+  run T3 tap $MAKE --no-print-directory test-tap
+else
+  tier_state[T3]="did not run"; tier_note[T3]="needs the fork binary from T2"
+fi
+
+# ---- summary --------------------------------------------------------------
+echo
+echo "=== summary"
+for t in T1 T2 T3; do
+  printf '%s: %s. %s\n' "$t" "${tier_state[$t]^^}" "${tier_note[$t]:-}"
+done
+echo "tests: $total_pass passed, $total_fail failed, $total_skip skipped"
+status=0
+for t in T1 T2 T3; do
+  [ "${tier_state[$t]}" = failed ] && status=1
+done
+exit $status
