@@ -4,7 +4,8 @@
 #
 #   make bench-deps    peers (npm ci in benchmark/), floor, malloc counter, runner
 #   make bench-quick   stat + readFile 1 KiB, 1 and 16 in flight, 3 runs (< 5 min)
-#   make bench         the full matrix (about 20 minutes on 2 cores)
+#   make bench         the full matrix (about 25-30 minutes on 2 cores)
+#   make bench-test    unit tests of the runner; bench-check: 10 s self-check
 #
 # Variables: BENCH_SYSTEM_NODE=1 adds the machine's node as a contender
 # labelled NOT the fork (development stand-in); BENCH_ARGS passes more
@@ -24,13 +25,14 @@ BENCH_CFLAGS    ?= -O2 -g0 -std=gnu11 -Wall -Wextra
 BENCH_ARGS      ?=
 BENCH_SYSTEM_NODE ?=
 
-BENCH_RUNNER_SRC := $(wildcard $(BENCH_DIR)/runner/*.ts) $(BENCH_DIR)/runner/tsconfig.json
+BENCH_RUNNER_SRC := $(wildcard $(BENCH_DIR)/runner/*.ts $(BENCH_DIR)/runner/test/*.ts) \
+  $(BENCH_DIR)/runner/tsconfig.json
 BENCH_RUN := cd $(REPO) && $(BENCH_HOST_NODE) $(BENCH_RUNNER) \
   --bench-dir=$(BENCH_DIR) --fork-node=$(BENCH_FORK_NODE) \
   --floor=$(BENCH_FLOOR) --malloc-count=$(BENCH_MALLOC) \
   $(if $(BENCH_SYSTEM_NODE),--system-node) $(BENCH_ARGS)
 
-.PHONY: bench-deps bench-quick bench bench-check bench-upstream-check bench-clean
+.PHONY: bench-deps bench-quick bench bench-check bench-test bench-upstream-check bench-clean
 
 # Bun and Deno from npm, pinned by benchmark/package-lock.json.
 $(BENCH_PEERS): $(BENCH_DIR)/package.json $(BENCH_DIR)/package-lock.json
@@ -64,6 +66,10 @@ bench-quick: bench-deps
 
 bench: bench-deps
 	@$(BENCH_RUN) --preset=full
+
+# Unit tests of the runner (statistics, report, chart); no binaries needed.
+bench-test: $(BENCH_RUNNER)
+	@$(BENCH_HOST_NODE) --test $(BENCH_BUILD)/runner/test/*.test.js
 
 # Fast self-check of the harness: type-check, then one short run of every
 # piece (workload on each runtime, floor, alloc counts) on stat only.

@@ -24,17 +24,20 @@ export function svg(r: Results): string {
   const lo = Math.pow(10, Math.floor(Math.log10(Math.max(1, Math.min(...values, 1e3)))));
   const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...values, 10))));
 
-  const bar = 9;
-  const gap = 14;
-  const groupW = present.length * bar + gap;
   const left = 70;
-  const plotW = Math.max(workloads.length * groupW, 300);
+  const longest = Math.max(r.title.length * 1.4, (r.stand_in ?? '').length,
+    ...r.contenders.map((c) => c.id.length + c.label.length + c.detail.length + 14));
+  const gap = 14;
+  // Bars 4 to 18 px wide, filling at least the width the text needs.
+  const plotW = Math.max(workloads.length * (present.length * 9 + gap), Math.round(longest * 6), 300);
+  const groupW = plotW / Math.max(workloads.length, 1);
+  const bar = Math.max(4, Math.min(18, Math.floor((groupW - gap) / Math.max(present.length, 1))));
   const panelH = 240;
   const labelH = 70;
   const top = 60;
   const legendRowH = 16;
-  const legendH = (present.length + r.contenders.length - present.length) * legendRowH + 20;
-  const width = Math.max(left + plotW + 20, 760);
+  const legendH = r.contenders.length * legendRowH + 20;
+  const width = left + plotW + 20;
   const height = top + panels.length * (panelH + labelH + 30) + legendH;
   const y = (v: number) => panelH - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * panelH;
 
@@ -57,7 +60,7 @@ export function svg(r: Results): string {
     o.push(`<line x1="${left}" x2="${left}" y1="0" y2="${panelH}" stroke="#888"/>`);
     o.push(`<line x1="${left}" x2="${left + plotW}" y1="${panelH}" y2="${panelH}" stroke="#888"/>`);
     workloads.forEach((w, wi) => {
-      const gx = left + gap / 2 + wi * groupW;
+      const gx = left + (groupW - present.length * bar) / 2 + wi * groupW;
       present.forEach((c, ci) => {
         const s = r.summaries.find((x) => x.contender === c.id && x.workload === w && x.concurrency === k);
         const v = s?.ops_per_sec_median;
@@ -65,10 +68,10 @@ export function svg(r: Results): string {
         const yy = y(v);
         const x = gx + ci * bar;
         const title = `${c.label} — ${w} @${k}: ${Math.round(v).toLocaleString('en-US')} ops/s`;
-        o.push(`<rect x="${x}" y="${yy.toFixed(1)}" width="${bar - 1}" height="${(panelH - yy).toFixed(1)}" fill="${PALETTE[ci % PALETTE.length]}"><title>${esc(title)}</title></rect>`);
+        o.push(`<rect x="${x.toFixed(1)}" y="${yy.toFixed(1)}" width="${bar - 1}" height="${(panelH - yy).toFixed(1)}" fill="${PALETTE[ci % PALETTE.length]}"><title>${esc(title)}</title></rect>`);
       });
       const lx = gx + (present.length * bar) / 2;
-      o.push(`<text transform="translate(${lx},${panelH + 10}) rotate(35)" fill="#333">${esc(w)}</text>`);
+      o.push(`<text transform="translate(${lx.toFixed(1)},${panelH + 10}) rotate(35)" fill="#333">${esc(w)}</text>`);
     });
     o.push('</g>');
   });
