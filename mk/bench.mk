@@ -32,13 +32,18 @@ BENCH_RUN := cd $(REPO) && $(BENCH_HOST_NODE) $(BENCH_RUNNER) \
   --floor=$(BENCH_FLOOR) --malloc-count=$(BENCH_MALLOC) \
   $(if $(BENCH_SYSTEM_NODE),--system-node) $(BENCH_ARGS)
 
-.PHONY: bench-deps bench-quick bench bench-check bench-test bench-upstream-check bench-clean
+.PHONY: bench-lock bench-deps bench-quick bench bench-check bench-test bench-upstream-check bench-clean
 
 # Bun and Deno from npm, pinned by benchmark/package-lock.json.
 $(BENCH_PEERS): $(BENCH_DIR)/package.json $(BENCH_DIR)/package-lock.json
 	@echo "bench: installing peers (bun, deno) with npm ci"
 	@cd $(BENCH_DIR) && npm ci --no-audit --no-fund
 	@touch $@
+
+# Regenerates the lock after a change to benchmark/package.json (see
+# complete-lock.mjs for why the lock needs completing).
+bench-lock:
+	@cd $(BENCH_DIR) && npm install --package-lock-only --no-audit --no-fund && node complete-lock.mjs
 
 # The top-level toolchain (typescript) comes from the top-level lockfile.
 $(BENCH_TSC):
