@@ -38,6 +38,40 @@ function cell(s: Summary | undefined): string {
   return `${fmtUs(s.us_per_op_median)}${spread}${ratio}`;
 }
 
+/**
+ * The answers in a few lines: per operation, what each measured contender
+ * allocates, and how the others' speed compares with the baseline's.
+ */
+function headline(r: Results): string[] {
+  const out: string[] = ['## Headline', ''];
+  const k = r.settings.alloc_concurrency[0];
+  for (const w of r.settings.alloc_workloads) {
+    const parts = r.allocs
+      .filter((a) => a.workload === w && a.concurrency === k && a.result)
+      .map((a) => {
+        const x = a.result;
+        const heap = x?.heap_bytes_per_op == null ? '' : `${fmtNum(x.heap_bytes_per_op, 0)} V8 heap B + `;
+        return `\`${a.contender}\` ${heap}${fmtNum(x?.mallocs_per_op ?? null, 1)} mallocs`;
+      });
+    if (parts.length) out.push(`- Allocations per \`${w}\` (${k} in flight): ${parts.join('; ')}.`);
+  }
+  const base = r.baseline.used;
+  if (base) {
+    for (const w of r.settings.workloads) {
+      for (const c of r.settings.concurrency) {
+        const rows = r.summaries.filter((s) => s.workload === w && s.concurrency === c);
+        const b = rows.find((s) => s.contender === base);
+        if (b?.us_per_op_median == null) continue;
+        const others = rows.filter((s) => s.contender !== base && s.speed_vs_baseline !== null)
+          .map((s) => `\`${s.contender}\` ${fmtRatio(s.speed_vs_baseline)}`);
+        out.push(`- \`${w}\` @${c}: \`${base}\` ${fmtUs(b.us_per_op_median)}/op; speed relative to it: ${others.join(', ')}.`);
+      }
+    }
+  }
+  out.push('');
+  return out.length > 3 ? out : [];
+}
+
 export function markdown(r: Results): string {
   const out: string[] = [];
   const m = r.machine;
@@ -60,6 +94,7 @@ export function markdown(r: Results): string {
     `- Baseline for the ratios: ${r.baseline.used ? `\`${r.baseline.used}\` (${label.get(r.baseline.used) ?? ''})` : 'none available'}` +
       (r.baseline.note ? ` — ${r.baseline.note}` : '') + '.',
     '',
+    ...headline(r),
     '## Contenders',
     '',
     table(['id', 'what', 'status'], r.contenders.map((x) => [
