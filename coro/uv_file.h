@@ -1,0 +1,143 @@
+// Owning results for the fs requests that create a resource: UvFsOpen yields
+// a UvFile, UvFsOpendir a UvDir. Each releases what it holds when it is
+// dropped, so that a resource is not leaked on any path, including an open
+// that was already running when its task was cancelled and that completes
+// with a real fd (see "Cancellation" in coro/README.md).
+//
+//   auto [err, file] = co_await UvFsOpen(loop, path, O_RDONLY, 0);
+//   if (err < 0) co_return err;
+//   ...
+//   co_return co_await file.Close(loop);  // The usual, asynchronous close.
+//
+// The drop-time release is synchronous (uv_fs_close / uv_fs_closedir without
+// a callback, on the calling thread): a fallback for early exits, not the
+// normal path.
+
+#ifndef SRC_CORO_UV_FILE_H_
+#define SRC_CORO_UV_FILE_H_
+
+#include <uv.h>
+
+#include <utility>
+
+#include "coro/uv_fs.h"
+#include "coro/uv_result.h"
+
+namespace node {
+namespace coro {
+
+class UvFile {
+ public:
+  UvFile() = default;
+  explicit UvFile(uv_file fd) : fd_(fd) {}
+  UvFile(UvFile&& other) noexcept : fd_(other.Release()) {}
+  UvFile& operator=(UvFile&& other) noexcept {
+    if (this != &other) {
+      CloseNow();
+      fd_ = other.Release();
+    }
+    return *this;
+  }
+  UvFile(const UvFile&) = delete;
+  UvFile& operator=(const UvFile&) = delete;
+  ~UvFile() { CloseNow(); }
+
+  bool is_open() const { return fd_ >= 0; }
+  uv_file fd() const { return fd_; }
+
+  // Gives up ownership.
+  uv_file Release() { return std::exchange(fd_, -1); }
+
+  // Asynchronous close; the co_await yields 0 or an error.
+  auto Close(uv_loop_t* loop) { return UvFs(loop, uv_fs_close, Release()); }
+
+  // Synchronous close on the calling thread; 0 if nothing was open.
+  int CloseNow() {
+    if (fd_ < 0)
+      return 0;
+    uv_fs_t req;
+    const int err = uv_fs_close(nullptr, &req, Release(), nullptr);
+    uv_fs_req_cleanup(&req);
+    return err;
+  }
+
+ private:
+  uv_file fd_ = -1;
+};
+
+class UvDir {
+ public:
+  UvDir() = default;
+  explicit UvDir(uv_dir_t* dir) : dir_(dir) {}
+  UvDir(UvDir&& other) noexcept : dir_(other.Release()) {}
+  UvDir& operator=(UvDir&& other) noexcept {
+    if (this != &other) {
+      CloseNow();
+      dir_ = other.Release();
+    }
+    return *this;
+  }
+  UvDir(const UvDir&) = delete;
+  UvDir& operator=(const UvDir&) = delete;
+  ~UvDir() { CloseNow(); }
+
+  bool is_open() const { return dir_ != nullptr; }
+  uv_dir_t* get() const { return dir_; }
+  uv_dir_t* Release() { return std::exchange(dir_, nullptr); }
+
+  auto Close(uv_loop_t* loop) {
+    return UvFs(loop, uv_fs_closedir, Release());
+  }
+
+  int CloseNow() {
+    if (dir_ == nullptr)
+      return 0;
+    uv_fs_t req;
+    const int err = uv_fs_closedir(nullptr, &req, Release(), nullptr);
+    uv_fs_req_cleanup(&req);
+    return err;
+  }
+
+ private:
+  uv_dir_t* dir_ = nullptr;
+};
+
+namespace fs_result {
+
+struct OpenFile {
+  static UvResult<UvFile> Get(uv_fs_t* req, ssize_t result) {
+    static_cast<void>(req);
+    if (result < 0)
+      return {static_cast<int>(result), UvFile()};
+    return {0, UvFile(static_cast<uv_file>(result))};
+  }
+};
+
+struct OpenDir {
+  static UvResult<UvDir> Get(uv_fs_t* req, ssize_t result) {
+    if (result < 0)
+      return {static_cast<int>(result), UvDir()};
+    return {0, UvDir(static_cast<uv_dir_t*>(req->ptr))};
+  }
+};
+
+}  // namespace fs_result
+
+// uv_fs_open; yields UvResult<UvFile>.
+template <typename PathArg>
+auto UvFsOpen(uv_loop_t* loop, PathArg&& path, int flags, int mode) {
+  return UvFsWith<fs_result::OpenFile>(
+      loop, uv_fs_open, std::forward<PathArg>(path), flags, mode);
+}
+
+// uv_fs_opendir; yields UvResult<UvDir>.
+template <typename PathArg>
+auto UvFsOpendir(uv_loop_t* loop, PathArg&& path) {
+  return UvFsWith<fs_result::OpenDir>(
+      loop, uv_fs_opendir, std::forward<PathArg>(path));
+}
+
+}  // namespace coro
+}  // namespace node
+
+#endif  // SRC_CORO_UV_FILE_H_
