@@ -150,6 +150,21 @@ TEST_F(CoroTaskTest, CompletionCallbackRunsOnceWithTheResult) {
   EXPECT_EQ(void_calls, 1);
 }
 
+// GCC 12 destroys a temporary twice when a co_await sits inside an
+// aggregate's brace initializer; UvResult has a constructor so that this
+// common shape is safe (the ASan build would report a double free).
+TEST_F(CoroTaskTest, CoAwaitInsideAUvResultInitializer) {
+  auto task = [](uv_loop_t* loop) -> UvTask<UvResult<std::string>> {
+    std::string text(100, 'x');
+    UvResult<std::string> local{co_await AddLater(loop, 1, 2), std::move(text)};
+    EXPECT_EQ(local.value.size(), 100u);
+    co_return {co_await Add(local.err, 4), std::string(200, 'y')};
+  };
+  UvResult<std::string> result = Run(task(loop()));
+  EXPECT_EQ(result.err, 7);
+  EXPECT_EQ(result.value, std::string(200, 'y'));
+}
+
 UvTask<Counted> MakeCounted(uv_loop_t* loop, Counted param) {
   Counted local(param.value() + 1);
   EXPECT_EQ(co_await UvSleep(loop, 0), 0);
