@@ -16,6 +16,28 @@ include mk/test.mk
 all: build smoke
 
 help:
-	@echo "node-coro targets:"
-	@echo "  make              deps + node-fork + build, ends with a smoke run"
-	@echo "  make uv           static libuv from the pinned tree (standalone parts)"
+	@echo "node-coro: make targets"
+	@echo
+	@echo "  make                 sysdeps + node-fork + configure + build, then the smoke checks"
+	@echo "  make test            T1 (no binary), T2 (build), T3 (on the binary), with a summary per tier"
+	@echo "  make bench-quick     stat and readFile 1 KiB, 1 and 16 in flight, every contender (minutes)"
+	@echo "  make bench           the full benchmark matrix; results in benchmark/results/"
+	@echo
+	@echo "  make node-fork       lay node-fork/ or bring it up to date with patches/ and owned files"
+	@echo "  make configure       run configure.py when its line or a gyp file changed"
+	@echo "  make build           ninja the fork (JOBS=N, default: all cores)"
+	@echo "  make smoke           smoke checks on node-fork/out/Release/node"
+	@echo "  make export-patches  node-fork's patch commits -> patches/"
+	@echo "  make sysdeps         install the Debian packages the build needs"
+	@echo "  make ccache-seed     fill an empty CCACHE_DIR from ../shared/ccache-seed"
+	@echo
+	@echo "  make test-coro       coroutine layer tests, optimized (T1)"
+	@echo "  make test-coro-asan  the same under ASan+UBSan (T1)"
+	@echo "  make bench-coro      coroutine micro-benchmarks"
+	@echo "  make typecheck       tsc --noEmit over test/, lib-ts/, benchmark/runner/ (T1)"
+	@echo "  make test-scripts    tap tests of the build scripts (T1)"
+	@echo "  make test-node-suites  Node's own fs, async-hooks and ALS suites on the binary (T3)"
+	@echo "  make test-tap        test/tap on the binary (T3)"
+	@echo
+	@echo "Variables: VENDOR_DIR (default ../shared/vendor), CCACHE_DIR"
+	@echo "(default ~/.cache/node-coro-ccache), CCACHE_SEED_DIR, JOBS."

@@ -59,10 +59,13 @@ node-fork: fork-tools lib-ts
 	  $(REPO)/scripts/fork-tree.sh create; \
 	fi
 
-# Re-run configure only when the configure line or a gyp file changed:
-# configure re-extracts ICU, which would make ninja rebuild all of it.
+# Re-run configure only when what it reads changed: its line, a gyp file,
+# or the set of files it searches for (lib/**/*.js and test/cctest/** are
+# listed by configure.py itself, so a new lib-ts module or cctest file
+# needs it). Re-running is cheap but rewrites every ninja file.
 FORK_CONFIG_KEY = $(shell { echo '$(FORK_CONFIGURE_FLAGS)'; \
-  cd $(FORK) 2>/dev/null && git ls-files -s -- '*.gyp' '*.gypi' configure.py; } | sha256sum | cut -c1-16)
+  cd $(FORK) 2>/dev/null && git ls-files -s -- '*.gyp' '*.gypi' configure.py && \
+  git ls-files -- lib test/cctest; } | sha256sum | cut -c1-16)
 
 configure: node-fork
 	@mkdir -p $(BUILD)

@@ -56,13 +56,20 @@ sync_owned() {
   [ -d "$repo/build/lib-ts/lib" ] && rsync -a --checksum "$repo/build/lib-ts/lib/" "$fork/lib/"
   [ -d "$repo/benchmark/upstream" ] && rsync -a --checksum "$repo/benchmark/upstream/" "$fork/benchmark/"
   [ -d "$repo/test/node" ] && rsync -a --checksum "$repo/test/node/" "$fork/test/"
+  # The coroutine layer's gtest suite doubles as cctest (not its benchmark,
+  # which has a main()).
+  if [ -d "$repo/test/coro" ]; then
+    mkdir -p "$fork/test/cctest/coro"
+    rsync -a --checksum --delete --include='test_*.cc' --include='*.h' --exclude='*' \
+      "$repo/test/coro/" "$fork/test/cctest/coro/"
+  fi
   if [ -n "$(g status --porcelain)" ]; then
     # Keep one sync commit at the tip: amend it when it is already there.
     if g log -1 --format=%s | grep -q "^$gen_prefix sync"; then
       g add -A
       g -c user.name=node-coro -c user.email=node-coro@localhost commit -q --amend --no-edit
     else
-      commit_all "$gen_prefix sync coro/, lib-ts/, benchmark/upstream/ and test/node/ into the tree"
+      commit_all "$gen_prefix sync coro/, test/coro/, lib-ts/, benchmark/upstream/ and test/node/ into the tree"
     fi
     say "synced owned files"
   fi
