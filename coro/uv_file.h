@@ -20,86 +20,66 @@
 
 #include <utility>
 
+#include "coro/detail/unique_handle.h"
 #include "coro/uv_fs.h"
 #include "coro/uv_result.h"
 
 namespace node {
 namespace coro {
 
-class UvFile {
- public:
-  UvFile() = default;
-  explicit UvFile(uv_file fd) : fd_(fd) {}
-  UvFile(UvFile&& other) noexcept : fd_(other.Release()) {}
-  UvFile& operator=(UvFile&& other) noexcept {
-    if (this != &other) {
-      CloseNow();
-      fd_ = other.Release();
-    }
-    return *this;
+namespace detail {
+
+struct FileTraits {
+  using value_type = uv_file;
+  static constexpr uv_file kInvalid = -1;
+  static int Close(uv_file fd) {
+    uv_fs_t req;
+    const int err = uv_fs_close(nullptr, &req, fd, nullptr);
+    uv_fs_req_cleanup(&req);
+    return err;
   }
-  UvFile(const UvFile&) = delete;
-  UvFile& operator=(const UvFile&) = delete;
-  ~UvFile() { CloseNow(); }
+};
 
-  bool is_open() const { return fd_ >= 0; }
-  uv_file fd() const { return fd_; }
+struct DirTraits {
+  using value_type = uv_dir_t*;
+  static constexpr uv_dir_t* kInvalid = nullptr;
+  static int Close(uv_dir_t* dir) {
+    uv_fs_t req;
+    const int err = uv_fs_closedir(nullptr, &req, dir, nullptr);
+    uv_fs_req_cleanup(&req);
+    return err;
+  }
+};
 
-  // Gives up ownership.
-  uv_file Release() { return std::exchange(fd_, -1); }
+}  // namespace detail
+
+// An open file. Release() gives up ownership.
+class UvFile : public detail::UniqueHandle<detail::FileTraits> {
+ public:
+  using UniqueHandle::UniqueHandle;
+
+  bool is_open() const { return valid(); }
+  uv_file fd() const { return get(); }
 
   // Asynchronous close; the co_await yields 0 or an error.
   auto Close(uv_loop_t* loop) { return UvFs(loop, uv_fs_close, Release()); }
 
   // Synchronous close on the calling thread; 0 if nothing was open.
-  int CloseNow() {
-    if (fd_ < 0)
-      return 0;
-    uv_fs_t req;
-    const int err = uv_fs_close(nullptr, &req, Release(), nullptr);
-    uv_fs_req_cleanup(&req);
-    return err;
-  }
-
- private:
-  uv_file fd_ = -1;
+  int CloseNow() { return Reset(); }
 };
 
-class UvDir {
+// A directory stream from uv_fs_opendir.
+class UvDir : public detail::UniqueHandle<detail::DirTraits> {
  public:
-  UvDir() = default;
-  explicit UvDir(uv_dir_t* dir) : dir_(dir) {}
-  UvDir(UvDir&& other) noexcept : dir_(other.Release()) {}
-  UvDir& operator=(UvDir&& other) noexcept {
-    if (this != &other) {
-      CloseNow();
-      dir_ = other.Release();
-    }
-    return *this;
-  }
-  UvDir(const UvDir&) = delete;
-  UvDir& operator=(const UvDir&) = delete;
-  ~UvDir() { CloseNow(); }
+  using UniqueHandle::UniqueHandle;
 
-  bool is_open() const { return dir_ != nullptr; }
-  uv_dir_t* get() const { return dir_; }
-  uv_dir_t* Release() { return std::exchange(dir_, nullptr); }
+  bool is_open() const { return valid(); }
 
   auto Close(uv_loop_t* loop) {
     return UvFs(loop, uv_fs_closedir, Release());
   }
 
-  int CloseNow() {
-    if (dir_ == nullptr)
-      return 0;
-    uv_fs_t req;
-    const int err = uv_fs_closedir(nullptr, &req, Release(), nullptr);
-    uv_fs_req_cleanup(&req);
-    return err;
-  }
-
- private:
-  uv_dir_t* dir_ = nullptr;
+  int CloseNow() { return Reset(); }
 };
 
 namespace fs_result {

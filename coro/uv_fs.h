@@ -137,16 +137,14 @@ class [[nodiscard]] UvFsAwaitable {
   bool await_ready() const noexcept { return false; }
 
   bool await_suspend(std::coroutine_handle<> handle) {
-    op_.BeginDispatch(handle);
     req_.data = this;
-    const int err = std::apply(
-        [this](const auto&... args) {
-          return fn_(loop_, &req_, detail::FsArg(args)..., &OnComplete);
-        },
-        args_);
-    if (err < 0 && op_.dispatching())
-      result_ = err;
-    return op_.EndDispatch(err);
+    return op_.Suspend(handle, &result_, [this] {
+      return std::apply(
+          [this](const auto&... args) {
+            return fn_(loop_, &req_, detail::FsArg(args)..., &OnComplete);
+          },
+          args_);
+    });
   }
 
   auto await_resume() {

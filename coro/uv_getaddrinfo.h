@@ -23,37 +23,30 @@
 
 #include "coro/coro_check.h"
 #include "coro/detail/operation_state.h"
+#include "coro/detail/unique_handle.h"
 #include "coro/uv_result.h"
 
 namespace node {
 namespace coro {
 
-class AddrInfo {
+namespace detail {
+
+struct AddrInfoTraits {
+  using value_type = struct addrinfo*;
+  static constexpr struct addrinfo* kInvalid = nullptr;
+  static int Close(struct addrinfo* head) {
+    uv_freeaddrinfo(head);
+    return 0;
+  }
+};
+
+}  // namespace detail
+
+// The result list of a getaddrinfo request; get() is its head (nullptr when
+// empty).
+class AddrInfo : public detail::UniqueHandle<detail::AddrInfoTraits> {
  public:
-  AddrInfo() = default;
-  explicit AddrInfo(struct addrinfo* head) : head_(head) {}
-  AddrInfo(AddrInfo&& other) noexcept : head_(other.Release()) {}
-  AddrInfo& operator=(AddrInfo&& other) noexcept {
-    if (this != &other) {
-      Reset();
-      head_ = other.Release();
-    }
-    return *this;
-  }
-  AddrInfo(const AddrInfo&) = delete;
-  AddrInfo& operator=(const AddrInfo&) = delete;
-  ~AddrInfo() { Reset(); }
-
-  const struct addrinfo* get() const { return head_; }
-  struct addrinfo* Release() { return std::exchange(head_, nullptr); }
-
- private:
-  void Reset() {
-    if (head_ != nullptr)
-      uv_freeaddrinfo(Release());
-  }
-
-  struct addrinfo* head_ = nullptr;
+  using UniqueHandle::UniqueHandle;
 };
 
 class [[nodiscard]] UvGetAddrInfoAwaitable {
@@ -69,13 +62,11 @@ class [[nodiscard]] UvGetAddrInfoAwaitable {
   bool await_ready() const noexcept { return false; }
 
   bool await_suspend(std::coroutine_handle<> handle) {
-    op_.BeginDispatch(handle);
     req_.data = this;
-    const int err =
-        uv_getaddrinfo(loop_, &req_, &OnComplete, node_, service_, hints_);
-    if (err < 0 && op_.dispatching())
-      status_ = err;
-    return op_.EndDispatch(err);
+    return op_.Suspend(handle, &status_, [this] {
+      return uv_getaddrinfo(loop_, &req_, &OnComplete, node_, service_,
+                            hints_);
+    });
   }
 
   UvResult<AddrInfo> await_resume() {

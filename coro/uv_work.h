@@ -44,12 +44,10 @@ class [[nodiscard]] UvWorkAwaitable {
   bool await_ready() const noexcept { return false; }
 
   bool await_suspend(std::coroutine_handle<> handle) {
-    op_.BeginDispatch(handle);
     req_.data = this;
-    const int err = uv_queue_work(loop_, &req_, &Work, &AfterWork);
-    if (err < 0 && op_.dispatching())
-      status_ = err;
-    return op_.EndDispatch(err);
+    return op_.Suspend(handle, &status_, [this] {
+      return uv_queue_work(loop_, &req_, &Work, &AfterWork);
+    });
   }
 
   Result await_resume() {

@@ -55,6 +55,20 @@ class OperationState {
     return true;
   }
 
+  // The usual await_suspend in one call: `dispatch()` makes the libuv call
+  // and returns its status; a dispatch error is stored in `*result` unless
+  // the callback already stored the outcome there.
+  template <typename Result, typename Dispatch>
+  bool Suspend(std::coroutine_handle<> handle,
+               Result* result,
+               Dispatch&& dispatch) {
+    BeginDispatch(handle);
+    const int err = dispatch();
+    if (err < 0 && state_ == State::kDispatching)
+      *result = err;
+    return EndDispatch(err);
+  }
+
   // From the libuv callback, after the result has been stored. May resume
   // the coroutine, which may destroy the awaitable: touch nothing after.
   void Complete() {
