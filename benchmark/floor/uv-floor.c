@@ -15,7 +15,8 @@
  *   size is read (512 KiB chunks), close: four thread-pool round trips.
  * --hops=one runs each whole operation as one uv_queue_work job doing plain
  *   POSIX calls: one round trip per operation (how Bun reads a small file).
- * --alloc-ops=N  after the warm-up, runs exactly N operations between the
+ * --alloc-ops=N  after the warm-up, runs N operations (fewer if N would take
+ *   more than about 0.3 s at the warm-up's rate) between the
  *   malloc-count markers (access("/.malloc-count/reset"|"report")) and prints
  *   {"tool":"fs-alloc",...,"mallocs_per_op":...} instead of timing. Run it
  *   under LD_PRELOAD=libmalloc-count.so MALLOC_COUNT_OUT=FILE.
@@ -493,7 +494,10 @@ int main(int argc, char** argv) {
   const char* runtime_name = g.one_hop ? "libuv-floor-one-hop" : "libuv-floor";
 
   if (alloc_ops > 0) {
-    if ((uint64_t)alloc_ops < (uint64_t)g.concurrency) alloc_ops = g.concurrency;
+    /* About 0.3 s of operations at the warm-up's rate, at most --alloc-ops. */
+    double rate = (double)warmup_ops / (warmup > 0 ? warmup : 1);
+    if ((double)alloc_ops > rate * 0.3) alloc_ops = (long)(rate * 0.3);
+    if (alloc_ops < g.concurrency) alloc_ops = g.concurrency;
     g.sample_ns = 0;
     access("/.malloc-count/reset", F_OK); /* the empty pair: marker cost */
     access("/.malloc-count/report", F_OK);

@@ -4,13 +4,17 @@
 //   LD_PRELOAD=libmalloc-count.so MALLOC_COUNT_OUT=FILE \
 //   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 \
 //       alloc.mjs --workload=stat --api=promises --concurrency=1 [--ops=4000]
+//       [--warmup=0.5] [--batch-seconds=0.3]
 //
-// One batch of --ops operations runs after a warm-up, between a full GC and
-// the end of the batch:
+// After a time-bounded warm-up (--warmup seconds, default 0.5), one batch runs
+// between a full GC and the end of the batch. The batch is sized to last about
+// --batch-seconds (default 0.3) at the warm-up's rate, at most --ops (default
+// 4000) operations and at most 16 MiB of file data, and at least --concurrency
+// operations:
 // - V8 heap bytes/op: growth of v8.getHeapStatistics().used_heap_size over the
 //   batch. Valid only if no GC ran inside it (the semi-space flags above make
-//   room); a batch that saw a GC is retried with half as many operations, and
-//   the result says how many GCs the kept batch saw.
+//   room); a batch that saw a GC is retried with half as many operations (not
+//   below --concurrency), and the result says how many GCs the kept batch saw.
 // - external bytes/op: growth of external memory (ArrayBuffer backing stores,
 //   off the V8 heap) over the same batch.
 // - mallocs/op: allocating libc calls from every thread (main and thread pool),
@@ -26,7 +30,7 @@ import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
 import {
-  WORKLOADS, createFixtures, removeFixtures, makeOps, drive, parseArgs,
+  WORKLOADS, READ_SIZES, createFixtures, removeFixtures, makeOps, drive, parseArgs,
   runtimeInfo,
 } from './ops.mjs';
 
@@ -34,7 +38,9 @@ const args = parseArgs(process.argv.slice(2));
 const workload = args.workload ?? 'stat';
 const api = args.api ?? 'promises';
 const concurrency = Number(args.concurrency ?? 1);
-let batch = Number(args.ops ?? 4000);
+const maxOps = Number(args.ops ?? 4000);
+const warmupNs = BigInt(Math.round(Number(args.warmup ?? 0.5) * 1e9));
+const batchSeconds = Number(args['batch-seconds'] ?? 0.3);
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
 if (workload !== 'noop' && !(workload in WORKLOADS)) throw new Error(`unknown workload ${workload}`);
 
@@ -64,17 +70,24 @@ function readCounts() {
 }
 
 // Runs exactly n operations.
-function runCount(ops, n, onResult) {
+function runCount(ops, n) {
   let left = n - concurrency; // every loop runs at least once
-  if (left < 0) throw new Error('--ops must be >= concurrency');
-  return drive(api, ops, concurrency, () => left-- > 0, onResult);
+  if (left < 0) throw new Error('a batch must be >= concurrency');
+  return drive(api, ops, concurrency, () => left-- > 0);
 }
 
 const fx = createFixtures(concurrency, args.tmpdir);
 try {
   const ops = workload === 'noop' ? noopOps() : makeOps(workload, fx);
-  await runCount(ops, Math.max(batch, 2000), ops.expect); // warm-up (and JIT)
-  await runCount(ops, Math.max(batch, 2000));
+  // Warm-up (and JIT), time-bounded; its rate sizes the batch.
+  const t0 = process.hrtime.bigint();
+  const deadline = t0 + warmupNs;
+  const warm = await drive(api, ops, concurrency, () => process.hrtime.bigint() < deadline, ops.expect);
+  const rate = warm / (Number(process.hrtime.bigint() - t0) / 1e9);
+  const size = READ_SIZES[/^readfile-(1k|64k|1m)-/.exec(workload)?.[1]] ?? 0;
+  let batch = Math.min(maxOps, Math.ceil(rate * batchSeconds));
+  if (size > 0) batch = Math.min(batch, Math.floor((16 * 1024 * 1024) / size));
+  batch = Math.max(batch, concurrency);
 
   let empty = null;
   if (counting) {
@@ -97,7 +110,7 @@ try {
     await settle();
     const gcsIn = gcs - gc0;
     result = { ops: done, gcs: gcsIn, h0, h1 };
-    if (gcsIn === 0 || batch <= 250) break;
+    if (gcsIn === 0 || batch / 2 < concurrency) break;
     batch = Math.floor(batch / 2);
   }
 
@@ -109,6 +122,7 @@ try {
     api,
     concurrency,
     ops: n,
+    warmup_ops: warm,
     gcs_during_batch: gcsIn,
     heap_bytes_per_op: gcsIn === 0 ? (h1.used_heap_size - h0.used_heap_size) / n : null,
     external_bytes_per_op: (h1.external_memory - h0.external_memory) / n,

@@ -81,7 +81,7 @@ export function makeOps(workload, fx) {
       };
     case 'access':
       return {
-        expect: (r) => check(r === undefined, 'access result'),
+        expect: (r) => check(r === undefined || r === null, 'access result'),
         promises: () => fsp.access(small),
         callback: (_, cb) => fs.access(small, cb),
         sync: () => fs.accessSync(small),
