@@ -134,8 +134,8 @@ export function markdown(r: Results): string {
   }
 
   out.push('## Allocations per operation', '',
-    'One batch of operations after a warm-up, between a full GC and the end of the batch (workload/alloc.mjs, ' +
-      'floor --alloc-ops). V8 heap bytes: growth of `used_heap_size` over a batch in which no GC ran ' +
+    'One batch of operations (about 0.3 s worth) after a time-bounded warm-up, between a full GC and the end of the ' +
+      'batch (workload/alloc.mjs, floor --alloc-ops). V8 heap bytes: growth of `used_heap_size` over a batch in which no GC ran ' +
       '(64 MiB semi-spaces; "—" if every try saw a GC). External: ArrayBuffer backing stores. ' +
       'mallocs: allocating libc calls on every thread (thread pool included), counted by the LD_PRELOAD ' +
       'library benchmark/malloc-count; frees that happen later, at GC, are not in the batch. ' +
