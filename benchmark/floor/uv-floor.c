@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -107,6 +108,10 @@ static void sample(void) {
 }
 
 static void start_op(struct slot* s);
+
+static double tv_us(const struct timeval* tv) {
+  return (double)tv->tv_sec * 1e6 + (double)tv->tv_usec;
+}
 
 /* Called once per completed operation: counts it and starts the next one in
  * the same slot while the run lasts. */
@@ -506,18 +511,25 @@ int main(int argc, char** argv) {
     access("/.malloc-count/report", F_OK);
     print_alloc(runtime_name);
   } else {
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_SELF, &ru0);
     uint64_t elapsed = run((uint64_t)(duration * 1e9), 0);
+    getrusage(RUSAGE_SELF, &ru1);
+    double user_us = tv_us(&ru1.ru_utime) - tv_us(&ru0.ru_utime);
+    double sys_us = tv_us(&ru1.ru_stime) - tv_us(&ru0.ru_stime);
     sample();
     printf("{\"tool\":\"fs-workload\",\"runtime\":{\"name\":\"%s\",\"version\":\"%s\"},"
            "\"workload\":\"%s\",\"api\":\"libuv\",\"concurrency\":%d,"
            "\"ops\":%" PRIu64 ",\"elapsed_ns\":%" PRIu64 ",\"ops_per_sec\":%.3f,"
-           "\"us_per_op\":%.4f,\"warmup_ops\":%" PRIu64 ",\"memory\":{\"samples\":%ld,"
+           "\"us_per_op\":%.4f,\"cpu_user_us\":%.0f,\"cpu_sys_us\":%.0f,\"cpu_us_per_op\":%.4f,"
+           "\"warmup_ops\":%" PRIu64 ",\"memory\":{\"samples\":%ld,"
            "\"rss_max\":%ld,\"rss_avg\":%.0f,\"heap_used_max\":null,"
            "\"heap_used_avg\":null,\"heap_total_max\":null,\"external_max\":null},"
            "\"pid\":%d}\n",
            runtime_name, uv_version_string(), g.workload, g.concurrency, g.done, elapsed,
            (double)g.done / ((double)elapsed / 1e9), (double)elapsed / 1e3 / (double)g.done,
-           warmup_ops, g.samples, g.rss_max, g.rss_sum / (double)g.samples, (int)getpid());
+           user_us, sys_us, (user_us + sys_us) / (double)g.done, warmup_ops, g.samples,
+           g.rss_max, g.rss_sum / (double)g.samples, (int)getpid());
   }
   remove_fixtures();
   uv_loop_close(g.loop);

@@ -133,6 +133,18 @@ export function markdown(r: Results): string {
     out.push(table(['workload @in flight', `${base} µs/op`, ...others.map((x) => `\`${x.id}\``)], rows), '');
   }
 
+  out.push('## CPU time per operation', '',
+    'Median CPU time (user + system, every thread of the process: main thread and thread pool) per operation ' +
+      'over the timed phase, µs. Less sensitive than wall time to other work on the machine, and it shows where a ' +
+      'contender burns CPU that a wall-clock figure at high concurrency hides.', '');
+  const cpuRows: string[][] = [];
+  for (const w of r.settings.workloads) {
+    for (const k of r.settings.concurrency) {
+      cpuRows.push([`${w} @${k}`, ...present.map((x) => fmtUs(find(x.id, w, k)?.cpu_us_per_op_median ?? null))]);
+    }
+  }
+  out.push(table(['workload @in flight', ...present.map((x) => `\`${x.id}\``)], cpuRows), '');
+
   out.push('## Allocations per operation', '',
     'One batch of operations (about 0.3 s worth) after a time-bounded warm-up, between a full GC and the end of the ' +
       'batch (workload/alloc.mjs, floor --alloc-ops). V8 heap bytes: growth of `used_heap_size` over a batch in which no GC ran ' +

@@ -48,6 +48,7 @@ export function summarize(
       us_per_op_min: us.length ? Math.min(...us) : null,
       us_per_op_max: us.length ? Math.max(...us) : null,
       ops_per_sec_median: median(ok.map((r) => r.ops_per_sec)),
+      cpu_us_per_op_median: median(ok.map((r) => r.cpu_us_per_op)),
       spread_pct: med !== null && us.length > 1 ? ((Math.max(...us) - Math.min(...us)) / med) * 100 : null,
       speed_vs_baseline: null,
       note: notes.get(k) ?? (ok.length === 0 && firstError ? `failed: ${firstError}` : null),

@@ -14,6 +14,10 @@ export interface WorkloadLine {
   elapsed_ns: number;
   ops_per_sec: number;
   us_per_op: number;
+  /** CPU time of the whole process (every thread) over the timed phase. */
+  cpu_user_us: number;
+  cpu_sys_us: number;
+  cpu_us_per_op: number;
   warmup_ops: number;
   memory: {
     samples: number;
@@ -80,6 +84,8 @@ export interface Summary {
   us_per_op_min: number | null;
   us_per_op_max: number | null;
   ops_per_sec_median: number | null;
+  /** Median CPU time (user + system, all threads) per operation. */
+  cpu_us_per_op_median: number | null;
   /** (max - min) / median of us/op, in percent. */
   spread_pct: number | null;
   /** baseline us/op / this us/op: above 1 is faster than the baseline. */

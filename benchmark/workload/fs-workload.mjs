@@ -5,7 +5,8 @@
 //       [--duration=1] [--warmup=0.3] [--sample-ms=50] [--tmpdir=/tmp]
 //
 // Prints exactly one JSON line on stdout (see README.md for the fields).
-// Timing uses process.hrtime.bigint(); memory is sampled with
+// Timing uses process.hrtime.bigint(); CPU time (all threads of the process)
+// comes from process.cpuUsage(); memory is sampled with
 // process.memoryUsage() during the timed phase. Fixtures live in a temporary
 // directory created here and removed before exit.
 
@@ -55,6 +56,7 @@ async function main(args) {
       mem.heap_total_max = Math.max(mem.heap_total_max, m.heapTotal);
       mem.external_max = Math.max(mem.external_max, m.external ?? 0);
     };
+    const cpu0 = process.cpuUsage();
     const start = process.hrtime.bigint();
     deadline = start + durationNs;
     let nextSample = start + sampleNs;
@@ -67,6 +69,7 @@ async function main(args) {
       return now < deadline;
     });
     const elapsedNs = process.hrtime.bigint() - start;
+    const cpu = process.cpuUsage(cpu0);
     sample();
 
     const elapsed = Number(elapsedNs);
@@ -80,6 +83,9 @@ async function main(args) {
       elapsed_ns: elapsed,
       ops_per_sec: ops_done / (elapsed / 1e9),
       us_per_op: elapsed / 1e3 / ops_done,
+      cpu_user_us: cpu.user,
+      cpu_sys_us: cpu.system,
+      cpu_us_per_op: (cpu.user + cpu.system) / ops_done,
       warmup_ops: warmupOps,
       memory: {
         samples: mem.samples,

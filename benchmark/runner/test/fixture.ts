@@ -11,6 +11,7 @@ export function sample(contender: string, workload: string, concurrency: number,
     result: {
       tool: 'fs-workload', runtime: { name: 'node', version: 'v0' }, workload, api: 'promises',
       concurrency, ops: 1000, elapsed_ns: us * 1000 * 1000, ops_per_sec: 1e6 / us, us_per_op: us,
+      cpu_user_us: us * 1000, cpu_sys_us: 0, cpu_us_per_op: us,
       warmup_ops: 10, pid: 1,
       memory: { samples: 2, rss_max: 50 * 2 ** 20, rss_avg: 48 * 2 ** 20, heap_used_max: 5 * 2 ** 20,
         heap_used_avg: 4 * 2 ** 20, heap_total_max: 8 * 2 ** 20, external_max: 0 },

@@ -25,6 +25,7 @@ test('the report names missing contenders with their reason and shows ratios', (
   assert.match(md, /\*\*MISSING\*\*: not installed/);
   assert.match(md, /11\.0 µs ±18% \(×1\.00\)/);
   assert.match(md, /5\.50 µs ±18% \(×2\.00\)/);
+  assert.match(md, /## CPU time per operation[\s\S]*\| stat @1 \| 11\.0 µs \| 5\.50 µs \|/);
 });
 
 test('a stand-in run says so at the top of the report and the chart', () => {
