@@ -83,9 +83,11 @@ TEST_F(CoroOpsTest, GetAddrInfoReportsResolutionErrors) {
 
 TEST_F(CoroOpsTest, TimerWaitsAtLeastItsTimeout) {
   Run([&]() -> UvTask<void> {
-    const uint64_t start = uv_hrtime();
+    // Timers run on the loop's clock, which libuv updates once per
+    // iteration; that is the clock the guarantee is about.
+    const uint64_t start = uv_now(loop());
     EXPECT_EQ(co_await UvSleep(loop(), 20), 0);
-    EXPECT_GE(uv_hrtime() - start, 19u * 1000 * 1000);
+    EXPECT_GE(uv_now(loop()) - start, 20u);
     EXPECT_EQ(co_await UvSleep(loop(), 0), 0);
   }());
 }
