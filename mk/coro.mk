@@ -82,7 +82,7 @@ $(CORO_GTEST_MAIN): $(CORO_BUILD)/gtest/gtest_main.o
 	@rm -f $@
 	ar rcs $@ $^
 
-# $(1): variant (opt, asan). Objects go to $(CORO_BUILD)/$(1)/, mirroring
+# $(1): variant (opt, asan, bench). Objects go to $(CORO_BUILD)/$(1)/, mirroring
 # their path under $(REPO).
 define CORO_VARIANT
 CORO_$(1)_LIB_OBJS  := $$(patsubst $(REPO)/%.cc,$(CORO_BUILD)/$(1)/%.o,$(CORO_LIB_SOURCES))
