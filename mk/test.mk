@@ -7,7 +7,7 @@ NODE_KNOWN_FAILURES := $(REPO)/test/node-known-failures.txt
 TSCONFIGS = $(wildcard $(REPO)/test/tsconfig.json $(REPO)/lib-ts/tsconfig.json \
   $(REPO)/benchmark/runner/tsconfig.json)
 
-.PHONY: test typecheck test-scripts test-node-suites test-tap
+.PHONY: test typecheck test-scripts test-node-suites test-tap test-cctest
 
 test: sysdeps ts-tools
 	@$(REPO)/scripts/test-all.sh
@@ -31,3 +31,9 @@ test-node-suites: $(FORK_NODE)
 # Our tap tests, run by the fork binary (which strips the types itself).
 test-tap: $(FORK_NODE) ts-tools
 	@$(REPO)/scripts/tap-run.sh tap $(FORK_NODE) $(REPO)/test/tap
+
+# Node's cctest, which includes the coroutine layer's gtest suite
+# (test/cctest/coro/, synced from test/coro/), built against the real tree.
+test-cctest: configure
+	@ninja -C $(FORK_OUT) -j$(JOBS) cctest
+	@$(FORK_OUT)/cctest

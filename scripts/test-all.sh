@@ -21,14 +21,28 @@ mkdir -p "$logdir"
 declare -A tier_state tier_note
 total_pass=0 total_fail=0 total_skip=0
 
-# Sum the closing `N passed, N failed[, N skipped]` lines of a log.
+# Add up the test counts a log reports, in the three forms our steps print:
+# our own closing lines `N passed, N failed[, N skipped]`, googletest's
+# `[  PASSED  ] N tests.` / `[  FAILED  ] N tests` / `[  SKIPPED ] N tests`,
+# and node --test's `# pass N` / `# fail N` / `# skipped N`.
 count() {
   local log=$1 p f s
-  while read -r p f s; do
-    total_pass=$((total_pass + p)); total_fail=$((total_fail + f)); total_skip=$((total_skip + s))
-  done < <(grep -aE '^([A-Za-z0-9_.-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" |
-           sed -E 's/^([A-Za-z0-9_.-]+: )?([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\2 \3 \5/' |
-           awk '{ print $1, $2, ($3 == "" ? 0 : $3) }')
+  read -r p f s < <(awk '
+    /^([A-Za-z0-9_.-]+: )?[0-9]+ passed, [0-9]+ failed/ {
+      sub(/^[A-Za-z0-9_.-]+: /, "")
+      split($0, w, /[ ,]+/); P += w[1]; F += w[3]
+      if ($0 ~ /skipped/) S += w[5]
+    }
+    /^\[  PASSED  \] [0-9]+ test/ { P += $4 }
+    /^\[  FAILED  \] [0-9]+ test/ { F += $4 }
+    /^\[  SKIPPED \] [0-9]+ test/ { S += $4 }
+    /^# pass [0-9]+$/ { P += $3 }
+    /^# fail [0-9]+$/ { F += $3 }
+    /^# skipped [0-9]+$/ { S += $3 }
+    END { print P + 0, F + 0, S + 0 }' "$log")
+  total_pass=$((total_pass + p)); total_fail=$((total_fail + f)); total_skip=$((total_skip + s))
+  # What this step reported, for the tier summary.
+  step_counts="$p passed, $f failed, $s skipped" step_failed=$f
 }
 
 # run TIER NAME CMD...: one step of a tier, its output teed to a log.
@@ -41,11 +55,11 @@ run() {
   count "$log"
   if [ "$rc" -ne 0 ]; then
     tier_state[$tier]=failed
-    tier_note[$tier]+="$name failed (log $log); "
-    # A step that failed without a closing count still counts as a failure.
-    grep -qaE '[0-9]+ passed, [0-9]+ failed' "$log" || total_fail=$((total_fail + 1))
+    tier_note[$tier]+="$name FAILED ($step_counts; log $log); "
+    # A step that failed without reporting a failed test still counts as one.
+    [ "$step_failed" -gt 0 ] || total_fail=$((total_fail + 1))
   else
-    tier_note[$tier]+="$name ok; "
+    tier_note[$tier]+="$name ($step_counts); "
   fi
   return "$rc"
 }
@@ -56,6 +70,7 @@ run T1 coro $MAKE --no-print-directory test-coro
 run T1 coro-asan $MAKE --no-print-directory test-coro-asan
 run T1 typecheck $MAKE --no-print-directory typecheck
 run T1 scripts $MAKE --no-print-directory test-scripts
+run T1 bench-runner $MAKE --no-print-directory bench-test
 
 # ---- T2 -------------------------------------------------------------------
 t2_start=$(date +%s)
@@ -91,6 +106,7 @@ fi
 if [ "${tier_state[T2]}" = passed ]; then
   tier_state[T3]=passed
   run T3 smoke $MAKE --no-print-directory smoke
+  run T3 cctest $MAKE --no-print-directory test-cctest
   run T3 node-suites $MAKE --no-print-directory test-node-suites
   run T3 tap $MAKE --no-print-directory test-tap
 else
