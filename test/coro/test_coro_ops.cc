@@ -92,6 +92,22 @@ TEST_F(CoroOpsTest, TimerWaitsAtLeastItsTimeout) {
   }());
 }
 
+TEST_F(CoroOpsTest, AwaitablesCanBeHeldInAVariable) {
+  WriteFile(Path("file"), "abc");
+  Run([&]() -> UvTask<void> {
+    auto stat = UvFsStat(loop(), uv_fs_stat, Path("file"));
+    EXPECT_NE(stat.cancelable_req(), nullptr);
+    auto [err, st] = co_await stat;
+    EXPECT_EQ(err, 0);
+    EXPECT_EQ(st.st_size, 3u);
+    auto work = UvWork(loop(), [] { return 3; });
+    EXPECT_EQ((co_await work).value, 3);
+    auto sleep = UvSleep(loop(), 0);
+    EXPECT_EQ(co_await sleep, 0);
+    EXPECT_FALSE(co_await CancellationRequested());
+  }());
+}
+
 // Fake dispatchers with the uv_fs_* signature, to reach the corner cases
 // that real libuv calls do not produce on demand.
 int FailAtOnce(uv_loop_t*, uv_fs_t*, int error, uv_fs_cb) {
