@@ -37,7 +37,7 @@ export function svg(r: Results): string {
   const top = 60;
   const legendRowH = 16;
   const legendH = r.contenders.length * legendRowH + 20;
-  const width = left + plotW + 20;
+  const width = left + plotW + 70; // room for the last rotated label
   const height = top + panels.length * (panelH + labelH + 30) + legendH;
   const y = (v: number) => panelH - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * panelH;
 
