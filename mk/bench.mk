@@ -4,7 +4,7 @@
 #
 #   make bench-deps    peers (npm ci in benchmark/), floor, malloc counter, runner
 #   make bench-quick   stat + readFile 1 KiB, 1 and 16 in flight, 3 runs (< 5 min)
-#   make bench         the full matrix (about 25-30 minutes on 2 cores)
+#   make bench         the full matrix (about 20-25 minutes on 2 cores)
 #   make bench-test    unit tests of the runner; bench-check: 10 s self-check
 #
 # Variables: BENCH_SYSTEM_NODE=1 adds the machine's node as a contender
