@@ -140,6 +140,18 @@ function versionOf(bin: string): string {
   }
 }
 
+function gitHead(dir: string): string | null {
+  try {
+    const head = execFileSync('git', ['-C', dir, 'rev-parse', '--short=12', 'HEAD'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=no'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    return null;
+  }
+}
+
 const all = contenders(paths, {
   systemNode: a['system-node'],
   systemNodeVersion: a['system-node'] ? versionOf(paths.systemNode) : '',
@@ -309,6 +321,10 @@ const results: Results = {
   finished_at: finishedAt.toISOString(),
   duration_s: (finishedAt.getTime() - startedAt.getTime()) / 1000,
   machine: machine(tmpdir),
+  source: {
+    repo_commit: gitHead(path.dirname(benchDir)),
+    fork_commit: existsSync(paths.forkNode) ? gitHead(path.resolve(paths.forkNode, '../../..')) : null,
+  },
   conditions: {
     load_start: loadStart,
     load_end: loadEnd,

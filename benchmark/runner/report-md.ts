@@ -88,6 +88,8 @@ export function markdown(r: Results): string {
       `${r.settings.runs} runs of ${r.settings.duration_s} s (after ${r.settings.warmup_s} s warm-up) per configuration, each in its own process.`,
     `- Machine: ${m.nproc} cores (nproc), ${m.model}, ${m.memory_gib} GiB, ${m.os}, Linux ${m.kernel}; ` +
       `libuv thread pool ${m.uv_threadpool_size}; fixtures in ${m.tmpdir}.`,
+    `- Source: node-coro ${r.source?.repo_commit ?? 'unknown'}` +
+      (r.source?.fork_commit ? `, fork tree ${r.source.fork_commit}` : '') + '.',
     `- Load: 1-min load average ${c.load_start.loadavg1} at start, ${c.load_end.loadavg1} at end, ` +
       `${c.loadavg1_max} at most; build processes (ninja, cc1plus...) seen: up to ${c.build_processes_max}.` +
       (c.noisy ? ' **Noisy: other work competed for the two cores during this run; treat small differences as noise.**' : ''),

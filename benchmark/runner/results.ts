@@ -27,6 +27,8 @@ export interface Results {
   finished_at: string;
   duration_s: number;
   machine: Machine;
+  /** Commits the figures belong to (null when not a git checkout). */
+  source: { repo_commit: string | null; fork_commit: string | null };
   conditions: {
     load_start: Load;
     load_end: Load;

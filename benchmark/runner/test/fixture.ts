@@ -29,6 +29,7 @@ export function results(over: Partial<Results> = {}): Results {
     started_at: '2026-01-01T00:00:00Z', finished_at: '2026-01-01T00:01:00Z', duration_s: 60,
     machine: { cpus: 2, nproc: 2, model: 'cpu', memory_gib: 24, kernel: 'k', os: 'os', host_node: 'v20',
       uv_threadpool_size: 'default (4)', tmpdir: '/tmp' },
+    source: { repo_commit: 'abc', fork_commit: null },
     conditions: { load_start: { loadavg1: 0.1, build_processes: 0 }, load_end: { loadavg1: 0.2, build_processes: 0 },
       loadavg1_max: 0.2, build_processes_max: 0, noisy: false },
     settings: { runs: 3, duration_s: 1, warmup_s: 0.3, workloads: ['stat'], concurrency: [1], load_concurrency: 1,
