@@ -300,7 +300,9 @@ if (!a['no-alloc']) {
 }
 
 log(`fs benchmark, preset ${a.preset}: ${jobs.length} processes; ${available.length} of ${all.length} contenders available`);
-for (const s of statuses) log(`  ${s.available ? 'ok     ' : 'MISSING'} ${s.id}: ${s.detail}`);
+for (const s of statuses) {
+  log(`  ${s.available ? 'ok     ' : s.detail.startsWith('skipped') ? 'SKIPPED' : 'MISSING'} ${s.id}: ${s.detail}`);
+}
 if (standIn) log(`  NOTE: ${standIn}`);
 for (const [i, job] of jobs.entries()) {
   if (i % 20 === 0) log(`[${i + 1}/${jobs.length}]`);
@@ -362,5 +364,7 @@ for (const s of summaries) {
     `${fmtUs(s.us_per_op_median).padStart(10)} ${s.spread_pct === null ? '' : `±${s.spread_pct.toFixed(0)}%`.padStart(5)} ` +
     `${fmtRatio(s.speed_vs_baseline).padStart(7)}${s.note ? `  ${s.note}` : ''}\n`);
 }
-for (const s of statuses.filter((x) => !x.available)) process.stdout.write(`MISSING ${s.id}: ${s.detail}\n`);
+for (const s of statuses.filter((x) => !x.available)) {
+  process.stdout.write(`${s.detail.startsWith('skipped') ? 'SKIPPED' : 'MISSING'} ${s.id}: ${s.detail}\n`);
+}
 process.stdout.write(`\nwrote ${path.relative(process.cwd(), outDir)}/{results.json,report.md,chart.svg} in ${Math.round(results.duration_s)} s\n`);

@@ -100,7 +100,7 @@ export function markdown(r: Results): string {
     '## Contenders',
     '',
     table(['id', 'what', 'status'], r.contenders.map((x) => [
-      `\`${x.id}\``, x.label, x.available ? x.detail : `**MISSING**: ${x.detail}`,
+      `\`${x.id}\``, x.label, x.available ? x.detail : x.detail.startsWith('skipped') ? x.detail : `**MISSING**: ${x.detail}`,
     ])),
     '',
     '## Time per operation',

@@ -84,7 +84,8 @@ export function svg(r: Results): string {
   });
   r.contenders.filter((c) => !c.available).forEach((c, i) => {
     const yy = ly + (present.length + i) * legendRowH;
-    o.push(`<text x="${left + 18}" y="${yy + 9}" fill="#b00">${esc(`${c.id}: MISSING — ${c.detail}`)}</text>`);
+    const what = c.detail.startsWith('skipped') ? c.detail : `MISSING — ${c.detail}`;
+    o.push(`<text x="${left + 18}" y="${yy + 9}" fill="#b00">${esc(`${c.id}: ${what}`)}</text>`);
   });
   o.push('</svg>');
   return o.join('\n') + '\n';
