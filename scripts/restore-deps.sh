@@ -61,7 +61,7 @@ cp "$src/singleheader/simdjson.cpp" "$src/LICENSE" "$out/"
 {
   cat "$src/singleheader/simdjson.h"
   echo
-  cat "$gyp/simdjson_node_compat.h"
+  cat "$tools/simdjson_node_compat.h"
 } > "$out/simdjson.h"
 cp "$gyp/simdjson.gyp" "$out/"
 
