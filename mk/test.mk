@@ -34,6 +34,7 @@ test-tap: $(FORK_NODE) ts-tools
 
 # Node's cctest, which includes the coroutine layer's gtest suite
 # (test/cctest/coro/, synced from test/coro/), built against the real tree.
+# Run from the tree's root, as upstream does: some tests load test/common/.
 test-cctest: configure
 	@ninja -C $(FORK_OUT) -j$(JOBS) cctest
-	@$(FORK_OUT)/cctest
+	@cd $(FORK) && out/Release/cctest
