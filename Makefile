@@ -7,8 +7,8 @@ include mk/upstream-min.mk
 include mk/lib-ts.mk
 include mk/fork.mk
 include mk/test.mk
--include mk/coro.mk
--include mk/bench.mk
+include mk/coro.mk
+include mk/bench.mk
 
 .DEFAULT_GOAL := all
 .PHONY: all help
