@@ -22,6 +22,10 @@ help:
 	@echo "  make test            T1 (no binary), T2 (build), T3 (on the binary), with a summary per tier"
 	@echo "  make bench-quick     stat and readFile 1 KiB, 1 and 16 in flight, every contender (minutes)"
 	@echo "  make bench           the full benchmark matrix; results in benchmark/results/"
+	@echo "  make bench-deps      Bun and Deno from npm, the libuv floor, the malloc counter, the runner"
+	@echo "  make bench-check     ten-second self-check of the whole harness"
+	@echo "  make bench-test      unit tests of the benchmark runner (T1)"
+	@echo "  make bench-upstream-check  benchmark/upstream/fs in upstream's --test mode"
 	@echo
 	@echo "  make node-fork       lay node-fork/ or bring it up to date with patches/ and owned files"
 	@echo "  make configure       run configure.py when its line or a gyp file changed"

@@ -45,9 +45,8 @@ $(BENCH_PEERS): $(BENCH_DIR)/package.json $(BENCH_DIR)/package-lock.json
 bench-lock:
 	@cd $(BENCH_DIR) && npm install --package-lock-only --no-audit --no-fund && node complete-lock.mjs
 
-# The top-level toolchain (typescript) comes from the top-level lockfile.
-$(BENCH_TSC):
-	@cd $(REPO) && npm ci --no-audit --no-fund
+# The top-level toolchain (typescript) comes from the top-level lockfile,
+# installed by ts-tools (mk/lib-ts.mk).
 
 $(BENCH_FLOOR): $(BENCH_DIR)/floor/uv-floor.c $(UV_LIB)
 	@mkdir -p $(@D)
@@ -59,7 +58,7 @@ $(BENCH_MALLOC): $(BENCH_DIR)/malloc-count/malloc-count.c
 	@echo "bench: building the malloc counter"
 	@$(BENCH_CC) $(BENCH_CFLAGS) -shared -fPIC -o $@ $<
 
-$(BENCH_RUNNER): $(BENCH_RUNNER_SRC) $(BENCH_TSC)
+$(BENCH_RUNNER): $(BENCH_RUNNER_SRC) | ts-tools
 	@echo "bench: compiling the runner"
 	@$(BENCH_TSC) -p $(BENCH_DIR)/runner/tsconfig.json --outDir $(BENCH_BUILD)/runner
 	@echo '{"type":"module"}' > $(BENCH_BUILD)/runner/package.json
