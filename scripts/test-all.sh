@@ -15,7 +15,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
 T3_RESERVE=${T3_RESERVE:-1200}
-logdir=build/test-logs
+# Below this many seconds of budget T2 is not started at all.
+T2_MIN_BUDGET=${T2_MIN_BUDGET:-60}
+logdir=${TEST_LOGDIR:-build/test-logs}
 mkdir -p "$logdir"
 
 declare -A tier_state tier_note
@@ -79,7 +81,7 @@ if [ -n "${DEADLINE:-}" ]; then
 else
   budget=0
 fi
-if [ -n "${DEADLINE:-}" ] && [ "$budget" -le 60 ]; then
+if [ -n "${DEADLINE:-}" ] && [ "$budget" -le "$T2_MIN_BUDGET" ]; then
   tier_state[T2]="did not run"; tier_note[T2]="no time left before the deadline"
 else
   echo "=== T2: build${DEADLINE:+ (time budget ${budget}s)}"
