@@ -34,6 +34,7 @@ help:
 	@echo "  make export-patches  node-fork's patch commits -> patches/"
 	@echo "  make sysdeps         install the Debian packages the build needs"
 	@echo "  make ccache-seed     fill an empty CCACHE_DIR from ../shared/ccache-seed"
+	@echo "  make ccache-export   pack CCACHE_DIR as a new seed archive into build/ccache-seed/"
 	@echo
 	@echo "  make test-coro       coroutine layer tests, optimized (T1)"
 	@echo "  make test-coro-asan  the same under ASan+UBSan (T1)"

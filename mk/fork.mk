@@ -26,7 +26,7 @@ FORK_CONFIGURE_FLAGS := --ninja --without-npm --without-corepack \
   --with-intl=full-icu --with-icu-source=$(VENDOR_DIR)/icu_76.1.orig.tar.gz
 
 .PHONY: sysdeps fork-tools ccache-seed node-fork configure build smoke \
-        export-patches fork-status
+        export-patches ccache-export
 
 sysdeps:
 	@bash $(REPO)/scripts/install-sysdeps.sh
@@ -88,3 +88,11 @@ smoke: $(FORK_NODE)
 
 export-patches:
 	@$(REPO)/scripts/fork-tree.sh export
+
+# Pack the local cache as a seed archive (same name and layout as
+# ../shared/ccache-seed/), with its checksum, into build/ccache-seed/.
+ccache-export:
+	@mkdir -p $(BUILD)/ccache-seed
+	@tar -C $(CCACHE_DIR) -cf $(BUILD)/ccache-seed/$(notdir $(CCACHE_SEED)) .
+	@cd $(BUILD)/ccache-seed && sha256sum $(notdir $(CCACHE_SEED)) > SHA256SUMS
+	@ls -l $(BUILD)/ccache-seed; cat $(BUILD)/ccache-seed/SHA256SUMS
