@@ -50,7 +50,7 @@ t.test('listed failures only: the run passes, stale entries are named', async (t
     'parallel/test-fs-d  # needs network',
     'parallel/test-fs-a  # fixed upstream',
   ].join('\n'));
-  t.equal(r.status, 0, r.stdout);
+  t.equal(r.status, 0, 'exit status', { stdout: r.stdout });
   t.match(r.stdout, /stale entry\s+parallel\/test-fs-a passed/);
   t.match(r.stdout, /^stock: 1 passed, 0 failed, 1 skipped$/m);
 });

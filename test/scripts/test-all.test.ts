@@ -41,7 +41,7 @@ const now = () => Math.floor(Date.now() / 1000);
 
 t.test('every tier runs and passes', async (t) => {
   const r = tiers({});
-  t.equal(r.status, 0, r.stdout);
+  t.equal(r.status, 0, 'exit status', { stdout: r.stdout });
   t.match(r.stdout, /^T1: PASSED\./m);
   t.match(r.stdout, /^T2: PASSED\. fork built/m);
   t.match(r.stdout, /^T3: PASSED\./m);
@@ -50,7 +50,7 @@ t.test('every tier runs and passes', async (t) => {
 
 t.test('no time for the build: T2 and T3 did not run, the run passes on T1', async (t) => {
   const r = tiers({ DEADLINE: String(now() + 1200 + 10) });
-  t.equal(r.status, 0, r.stdout);
+  t.equal(r.status, 0, 'exit status', { stdout: r.stdout });
   t.match(r.stdout, /^T2: DID NOT RUN\./m);
   t.match(r.stdout, /^T3: DID NOT RUN\. needs the fork binary/m);
   t.notMatch(r.stdout, /^T[23]: PASSED/m);
@@ -61,20 +61,20 @@ t.test('a build stopped at the deadline: did not finish, T3 did not run', async 
   const r = tiers({
     DEADLINE: String(now() + 1200 + 3), T2_MIN_BUDGET: '1', BUILD_SECONDS: '30',
   });
-  t.equal(r.status, 0, r.stdout);
+  t.equal(r.status, 0, 'exit status', { stdout: r.stdout });
   t.match(r.stdout, /^T2: DID NOT FINISH\. stopped after/m);
   t.match(r.stdout, /^T3: DID NOT RUN\./m);
 });
 
 t.test('a T1 failure fails the run, even when T2 could not run', async (t) => {
   const r = tiers({ DEADLINE: String(now() + 1200 + 10), FAIL: 'typecheck' });
-  t.equal(r.status, 1, r.stdout);
+  t.equal(r.status, 1, 'exit status', { stdout: r.stdout });
   t.match(r.stdout, /^T1: FAILED\. .*typecheck FAILED/m);
   t.match(r.stdout, /^tests: 4 passed, 1 failed, 0 skipped$/m);
 });
 
 t.test('a T3 failure fails the run', async (t) => {
   const r = tiers({ FAIL: 'test-node-suites' });
-  t.equal(r.status, 1, r.stdout);
+  t.equal(r.status, 1, 'exit status', { stdout: r.stdout });
   t.match(r.stdout, /^T3: FAILED\. .*node-suites FAILED/m);
 });
