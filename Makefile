@@ -28,6 +28,7 @@ help:
 	@echo "  make bench-upstream-check  benchmark/upstream/fs in upstream's --test mode"
 	@echo
 	@echo "  make node-fork       lay node-fork/ or bring it up to date with patches/ and owned files"
+	@echo "  make node-fork-fresh regenerate node-fork/ from scratch (refuses over unexported work)"
 	@echo "  make configure       run configure.py when its line or a gyp file changed"
 	@echo "  make build           ninja the fork (JOBS=N, default: all cores)"
 	@echo "  make smoke           smoke checks on node-fork/out/Release/node"

@@ -25,7 +25,7 @@ FORK_CONFIGURE_FLAGS := --ninja --without-npm --without-corepack \
   --shared-zstd --shared-sqlite \
   --with-intl=full-icu --with-icu-source=$(VENDOR_DIR)/icu_76.1.orig.tar.gz
 
-.PHONY: sysdeps fork-tools ccache-seed node-fork configure build smoke \
+.PHONY: sysdeps fork-tools ccache-seed node-fork node-fork-fresh configure build smoke \
         export-patches ccache-export
 
 sysdeps:
@@ -58,6 +58,11 @@ node-fork: fork-tools lib-ts
 	else \
 	  $(REPO)/scripts/fork-tree.sh create; \
 	fi
+
+# Regenerate node-fork/ from scratch: the pinned tarball, the deps, patches/
+# and the owned files. Refuses while node-fork holds unexported work.
+node-fork-fresh: fork-tools lib-ts
+	@$(REPO)/scripts/fork-tree.sh fresh
 
 # Re-run configure only when what it reads changed: its line, a gyp file,
 # or the set of files it searches for (lib/**/*.js and test/cctest/** are

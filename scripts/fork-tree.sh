@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fork-tree.sh create|sync|patches-current|export  (run from the repo root)
+# fork-tree.sh create|fresh|sync|export  (run from the repo root)
 #
 # node-fork/ is a git repository with this history:
 #   1. "upstream: ..."            the pristine tree from the pinned tarball  (tag upstream)
@@ -177,9 +177,24 @@ export_patches() {
   say "exported $n patches to patches/"
 }
 
+# Lay the tree anew (node-fork/out goes with it; ccache keeps the objects).
+# Refuses while the tree holds work that is not in patches/.
+fresh() {
+  if [ -d "$fork/.git" ]; then
+    [ -z "$(g status --porcelain --untracked-files=no)" ] ||
+      die "node-fork has uncommitted edits; commit and export them first"
+    if patches_current && [ "$(unexported)" != 0 ]; then
+      die "node-fork has patch commits that are not in patches/; run 'make export-patches' first"
+    fi
+    rm -rf "$fork"
+  fi
+  create
+}
+
 case "${1:-}" in
   create) create ;;
+  fresh) fresh ;;
   sync) sync ;;
   export) export_patches ;;
-  *) die "usage: fork-tree.sh create|sync|export" ;;
+  *) die "usage: fork-tree.sh create|fresh|sync|export" ;;
 esac

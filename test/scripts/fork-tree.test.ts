@@ -50,3 +50,25 @@ t.test('export writes the patch commits and nothing generated', async (t) => {
   const after = files.map((f) => fs.readFileSync(path.join(repo, 'patches', f), 'utf8'));
   t.same(after, before);
 });
+
+t.test('fresh refuses to drop patch commits that are not in patches/', async (t) => {
+  const repo = scratchDir('forkfresh');
+  t.teardown(() => fs.rmSync(repo, { recursive: true, force: true }));
+  const fork = path.join(repo, 'node-fork');
+  fs.mkdirSync(fork);
+  git(fork, 'init', '-q', '-b', 'main');
+  commitFile(fork, 'src/a.cc', 'int a;\n', 'upstream: pristine');
+  commitFile(fork, 'deps/x/x.c', 'int x;\n', 'node-coro-generated: deps: restore');
+  git(fork, 'tag', 'deps');
+  const env = { ...process.env, FORK: fork };
+  // Export the (empty) series, which records it as applied, then add a
+  // patch commit nobody exported.
+  t.equal(run('bash', [forkTree, 'export'], { cwd: repo, env }).status, 0);
+  commitFile(fork, 'src/a.cc', 'int a = 2;\n', 'src: unexported work');
+
+  const r = run('bash', [forkTree, 'fresh'], { cwd: repo, env });
+  t.not(r.status, 0);
+  t.match(r.stderr, 'not in patches/');
+  t.ok(fs.existsSync(path.join(fork, 'src', 'a.cc')), 'the tree is still there');
+  t.equal(fs.readFileSync(path.join(fork, 'src', 'a.cc'), 'utf8'), 'int a = 2;\n');
+});
