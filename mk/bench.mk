@@ -17,7 +17,6 @@ BENCH_FLOOR     := $(BENCH_BUILD)/uv-floor
 BENCH_MALLOC    := $(BENCH_BUILD)/libmalloc-count.so
 BENCH_RUNNER    := $(BENCH_BUILD)/runner/main.js
 BENCH_PEERS     := $(BENCH_DIR)/node_modules/.package-lock.json
-BENCH_TSC       := $(REPO)/node_modules/.bin/tsc
 BENCH_HOST_NODE ?= node
 BENCH_FORK_NODE ?= $(FORK)/out/Release/node
 BENCH_CC        ?= cc
@@ -60,7 +59,7 @@ $(BENCH_MALLOC): $(BENCH_DIR)/malloc-count/malloc-count.c
 
 $(BENCH_RUNNER): $(BENCH_RUNNER_SRC) | ts-tools
 	@echo "bench: compiling the runner"
-	@$(BENCH_TSC) -p $(BENCH_DIR)/runner/tsconfig.json --outDir $(BENCH_BUILD)/runner
+	@$(TSC) -p $(BENCH_DIR)/runner/tsconfig.json --outDir $(BENCH_BUILD)/runner
 	@echo '{"type":"module"}' > $(BENCH_BUILD)/runner/package.json
 
 bench-deps: $(BENCH_PEERS) $(BENCH_FLOOR) $(BENCH_MALLOC) $(BENCH_RUNNER)

@@ -1,6 +1,6 @@
 // scripts/fork-tree.sh export: only our patch commits become patches/,
 // never the generated deps or sync commits, and a re-export is stable.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, run, scratchDir } from '../lib/run.ts';
@@ -20,8 +20,10 @@ function commitFile(fork: string, file: string, text: string, msg: string): void
   git(fork, 'commit', '-q', '-m', msg);
 }
 
-t.test('export writes the patch commits and nothing generated', async (t) => {
-  const repo = scratchDir('forktree');
+// A stand-in node-fork/ under a scratch repo: a pristine commit (tag
+// upstream) and a generated deps commit (tag deps), as fork-tree.sh lays it.
+function makeFork(t: Test, prefix: string): { repo: string; fork: string } {
+  const repo = scratchDir(prefix);
   t.teardown(() => fs.rmSync(repo, { recursive: true, force: true }));
   const fork = path.join(repo, 'node-fork');
   fs.mkdirSync(fork);
@@ -30,6 +32,11 @@ t.test('export writes the patch commits and nothing generated', async (t) => {
   git(fork, 'tag', 'upstream');
   commitFile(fork, 'deps/x/x.c', 'int x;\n', 'node-coro-generated: deps: restore');
   git(fork, 'tag', 'deps');
+  return { repo, fork };
+}
+
+t.test('export writes the patch commits and nothing generated', async (t) => {
+  const { repo, fork } = makeFork(t, 'forktree');
   commitFile(fork, 'src/a.cc', 'int a = 1;\n', 'src: first concern\n\nWhy it exists.');
   commitFile(fork, 'src/coro/t.h', '// owned\n', 'node-coro-generated: sync owned files');
   commitFile(fork, 'lib/fs.js', 'x\n', 'lib: second concern');
@@ -52,14 +59,7 @@ t.test('export writes the patch commits and nothing generated', async (t) => {
 });
 
 t.test('fresh refuses to drop patch commits that are not in patches/', async (t) => {
-  const repo = scratchDir('forkfresh');
-  t.teardown(() => fs.rmSync(repo, { recursive: true, force: true }));
-  const fork = path.join(repo, 'node-fork');
-  fs.mkdirSync(fork);
-  git(fork, 'init', '-q', '-b', 'main');
-  commitFile(fork, 'src/a.cc', 'int a;\n', 'upstream: pristine');
-  commitFile(fork, 'deps/x/x.c', 'int x;\n', 'node-coro-generated: deps: restore');
-  git(fork, 'tag', 'deps');
+  const { repo, fork } = makeFork(t, 'forkfresh');
   const env = { ...process.env, FORK: fork };
   // Export the (empty) series, which records it as applied, then add a
   // patch commit nobody exported.
