@@ -126,16 +126,18 @@ coro-build-bench: $(CORO_BUILD)/bench/bench_coro
 # `make -j2 test-coro test-coro-asan` builds it once; each sub-make then
 # writes only under its own $(CORO_BUILD)/<variant>/.
 CORO_SHARED := $(UV_LIB) $(CORO_GTEST_LIB) $(CORO_GTEST_MAIN)
+# The seed goes in before the first compile through ccache (mk/fork.mk).
+$(CORO_SHARED): | ccache-seed
 
-test-coro: $(CORO_SHARED)
+test-coro: ccache-seed $(CORO_SHARED)
 	+@$(MAKE) --no-print-directory -C $(REPO) $(CORO_JOBS) coro-build-opt
 	$(CORO_BUILD)/opt/coro_tests
 
-test-coro-asan: $(CORO_SHARED)
+test-coro-asan: ccache-seed $(CORO_SHARED)
 	+@$(MAKE) --no-print-directory -C $(REPO) $(CORO_JOBS) coro-build-asan
 	$(CORO_ASAN_ENV) $(CORO_BUILD)/asan/coro_tests
 
-bench-coro: $(UV_LIB)
+bench-coro: ccache-seed $(UV_LIB)
 	+@$(MAKE) --no-print-directory -C $(REPO) $(CORO_JOBS) coro-build-bench
 	$(CORO_BUILD)/bench/bench_coro
 

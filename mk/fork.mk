@@ -12,10 +12,11 @@ export CCACHE_DIR
 # back to (slower) preprocessed mode for almost every V8 object.
 export CCACHE_SLOPPINESS := include_file_mtime,include_file_ctime
 export CCACHE_MAXSIZE ?= 20G
-CCACHE_SEED := $(CCACHE_SEED_DIR)/node-v22.22.2-gcc12.ccache.tar
 
 FORK_TOOLS := $(REPO)/tools/fork-deps
 GYP_PYLIB  := $(FORK_TOOLS)/node_modules/node-gyp/gyp/pylib
+
+FORK_ICU_ARCHIVE := icu_76.1.orig.tar.gz
 
 # The configure line. Every flag here reaches V8's or ICU's compile lines
 # or not; the ones that do must stay exactly as in the ccache seed's build
@@ -23,9 +24,9 @@ GYP_PYLIB  := $(FORK_TOOLS)/node_modules/node-gyp/gyp/pylib
 FORK_CONFIGURE_FLAGS := --ninja --without-npm --without-corepack \
   --shared-openssl --shared-zlib --shared-brotli --shared-nghttp2 \
   --shared-zstd --shared-sqlite \
-  --with-intl=full-icu --with-icu-source=$(VENDOR_DIR)/icu_76.1.orig.tar.gz
+  --with-intl=full-icu --with-icu-source=$(VENDOR_DIR)/$(FORK_ICU_ARCHIVE)
 
-.PHONY: sysdeps fork-tools ccache-seed node-fork node-fork-fresh configure build smoke \
+.PHONY: sysdeps fork-tools ccache-seed verify-icu node-fork node-fork-fresh configure build smoke \
         export-patches ccache-export
 
 sysdeps:
@@ -37,18 +38,11 @@ $(FORK_TOOLS)/node_modules/.node-coro-stamp: $(FORK_TOOLS)/package-lock.json
 	@touch $@
 fork-tools: $(FORK_TOOLS)/node_modules/.node-coro-stamp
 
-# Seed the cache once, when it is empty.
+# Unpack every archive listed in the seed's SHA256SUMS that was not unpacked
+# yet (stamps in $(CCACHE_DIR)/node-coro-seed/), whatever else the cache
+# holds. Every target that compiles through ccache depends on this.
 ccache-seed:
-	@if [ -n "$$(ls -A $(CCACHE_DIR) 2>/dev/null)" ]; then \
-	  echo "ccache: $(CCACHE_DIR) in use, not seeding"; \
-	elif [ -f "$(CCACHE_SEED)" ]; then \
-	  echo "ccache: seeding $(CCACHE_DIR) from $(CCACHE_SEED)"; \
-	  (cd $(CCACHE_SEED_DIR) && sha256sum -c --quiet SHA256SUMS) || \
-	    { echo "ccache: seed checksum mismatch: $(CCACHE_SEED)" >&2; exit 1; }; \
-	  mkdir -p $(CCACHE_DIR) && tar -C $(CCACHE_DIR) -xf $(CCACHE_SEED); \
-	else \
-	  echo "ccache: no seed at $(CCACHE_SEED); building cold"; \
-	fi
+	@CCACHE_SEED_DIR=$(CCACHE_SEED_DIR) $(REPO)/scripts/ccache-seed.sh
 
 # Lay the tree when it is missing; otherwise bring it up to date with
 # patches/ and the files we own (coro/, lib-ts output, ...).
@@ -72,7 +66,12 @@ FORK_CONFIG_KEY = $(shell { echo '$(FORK_CONFIGURE_FLAGS)'; \
   cd $(FORK) 2>/dev/null && git ls-files -s -- '*.gyp' '*.gypi' configure.py && \
   git ls-files -- lib test/cctest; } | sha256sum | cut -c1-16)
 
-configure: node-fork
+# configure.py unpacks the ICU archive itself: verify it first, like every
+# other archive (scripts/vendor.sh), on every run, not only when configuring.
+verify-icu:
+	@$(VENDOR) verify $(FORK_ICU_ARCHIVE)
+
+configure: verify-icu node-fork
 	@mkdir -p $(BUILD)
 	@if [ "$$(cat $(FORK_OUT)/.node-coro-config 2>/dev/null)" != "$(FORK_CONFIG_KEY)" ]; then \
 	  echo "configure: $(FORK_CONFIGURE_FLAGS)"; \
@@ -94,10 +93,8 @@ smoke: $(FORK_NODE)
 export-patches:
 	@$(REPO)/scripts/fork-tree.sh export
 
-# Pack the local cache as a seed archive (same name and layout as
-# ../shared/ccache-seed/), with its checksum, into build/ccache-seed/.
+# Pack what the local cache holds beyond the seed's archives as a new delta,
+# with a SHA256SUMS listing the seed's archives and the delta, into
+# build/ccache-seed/, ready to copy into the seed folder.
 ccache-export:
-	@mkdir -p $(BUILD)/ccache-seed
-	@tar -C $(CCACHE_DIR) -cf $(BUILD)/ccache-seed/$(notdir $(CCACHE_SEED)) .
-	@cd $(BUILD)/ccache-seed && sha256sum $(notdir $(CCACHE_SEED)) > SHA256SUMS
-	@ls -l $(BUILD)/ccache-seed; cat $(BUILD)/ccache-seed/SHA256SUMS
+	@CCACHE_SEED_DIR=$(CCACHE_SEED_DIR) $(REPO)/scripts/ccache-export.sh $(BUILD)/ccache-seed
