@@ -42,6 +42,8 @@ def main():
     ap.add_argument('--node-args', default='')
     ap.add_argument('--tap-out')
     ap.add_argument('--jobs', default=str(os.cpu_count() or 2))
+    ap.add_argument('--timeout', type=float, default=None,
+                    help='seconds before tools/test.py is killed (a failure)')
     ap.add_argument('selectors', nargs='+')
     a = ap.parse_args()
 
@@ -54,13 +56,27 @@ def main():
     print(f'{a.mode}: {" ".join(cmd)}', flush=True)
     env = dict(os.environ)
     env.pop('NODE_OPTIONS', None)
-    proc = subprocess.run(cmd, cwd=a.tree, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, errors='replace')
-    tap = proc.stdout
+    timed_out = False
+    try:
+        proc = subprocess.run(cmd, cwd=a.tree, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True,
+                              errors='replace', timeout=a.timeout,
+                              start_new_session=True)
+        tap, returncode = proc.stdout, proc.returncode
+    except subprocess.TimeoutExpired as e:
+        # subprocess.run kills tools/test.py; its workers share its session.
+        timed_out = True
+        out = e.stdout or b''
+        tap = out.decode('utf-8', 'replace') if isinstance(out, bytes) else out
+        returncode = None
     if a.tap_out:
         with open(a.tap_out, 'w', encoding='utf-8') as f:
             f.write(tap)
 
+    # The plan line says how many tests tools/test.py meant to run; a crash
+    # or a kill leaves fewer results than that, which must not read as green.
+    plans = re.findall(r'^1\.\.(\d+)\s*$', tap, re.M)
+    planned = int(plans[-1]) if plans else None
     result = re.compile(r'^(ok|not ok) \d+ (\S+)(.*)$')
     passed, failed, skipped = [], [], []
     for line in tap.splitlines():
@@ -77,9 +93,27 @@ def main():
 
     if not (passed or failed or skipped):
         print(tap[-4000:])
-        print(f'{a.mode}: tools/test.py ran no test (exit {proc.returncode})')
+        print(f'{a.mode}: tools/test.py ran no test (exit {returncode})')
         print(f'{a.mode}: 0 passed, 1 failed, 0 skipped')
         return 1
+
+    # Reasons the run as a whole cannot be trusted, whatever its lines say.
+    broken = []
+    ran = len(passed) + len(failed) + len(skipped)
+    if timed_out:
+        broken.append(f'tools/test.py killed after {a.timeout:.0f}s')
+    if planned is None:
+        broken.append('tools/test.py printed no TAP plan (1..N)')
+    elif ran != planned:
+        broken.append(f'TAP plan 1..{planned} but {ran} results')
+    # tools/test.py exits 1 when a test failed; that alone is judged against
+    # the known failures below. Any other status is a crash or a signal.
+    if returncode not in (0, 1, None):
+        broken.append(f'tools/test.py exited with status {returncode}')
+    elif returncode == 1 and not failed:
+        broken.append('tools/test.py exited 1 with no failed test')
+    elif returncode == 0 and failed:
+        broken.append('tools/test.py exited 0 despite failed tests')
 
     unexpected = [t for t in failed if t not in known]
     expected = [t for t in failed if t in known]
@@ -94,9 +128,11 @@ def main():
         print(f'  (full TAP output in {a.tap_out})')
     print(f'{a.mode}: {len(expected)} known failures (listed in {a.known}), '
           f'{len(stale)} stale entries')
-    print(f'{a.mode}: {len(passed)} passed, {len(unexpected)} failed, '
-          f'{len(skipped)} skipped')
-    return 1 if unexpected else 0
+    for why in broken:
+        print(f'  BROKEN RUN     {why}')
+    print(f'{a.mode}: {len(passed)} passed, {len(unexpected) + len(broken)} '
+          f'failed, {len(skipped)} skipped')
+    return 1 if unexpected or broken else 0
 
 
 if __name__ == '__main__':

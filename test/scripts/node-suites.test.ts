@@ -7,20 +7,28 @@ import { repoRoot, run, scratchDir } from '../lib/run.ts';
 
 const runner = path.join(repoRoot, 'scripts', 'node-suites.py');
 
-// A stand-in tree whose tools/test.py prints the TAP lines it is given.
-function fakeTree(tap: string): string {
+// A stand-in tree whose tools/test.py prints the TAP lines it is given and
+// exits as the real one does (1 when a test failed), or with `exit`, or
+// sleeps (a hang) after printing.
+function fakeTree(tap: string, opts: { exit?: number; sleep?: number } = {}): string {
   const dir = scratchDir('suites');
   fs.mkdirSync(path.join(dir, 'tools'));
-  fs.writeFileSync(path.join(dir, 'tools', 'test.py'),
-    `import sys\nsys.stdout.write(${JSON.stringify(tap)})\n`);
+  const exit = opts.exit ?? (/^not ok /m.test(tap) ? 1 : 0);
+  fs.writeFileSync(path.join(dir, 'tools', 'test.py'), [
+    'import sys, time',
+    `sys.stdout.write(${JSON.stringify(tap)})`,
+    'sys.stdout.flush()',
+    `time.sleep(${opts.sleep ?? 0})`,
+    `sys.exit(${exit})`, '',
+  ].join('\n'));
   return dir;
 }
 
-function suites(tree: string, known: string) {
+function suites(tree: string, known: string, extra: string[] = []) {
   const knownFile = path.join(tree, 'known.txt');
   fs.writeFileSync(knownFile, known);
   return run('python3', [runner, '--node', process.execPath, '--tree', tree,
-    '--known', knownFile, '--mode', 'stock', 'parallel/test-fs-*']);
+    '--known', knownFile, '--mode', 'stock', ...extra, 'parallel/test-fs-*']);
 }
 
 const tap = [
@@ -69,4 +77,47 @@ t.test('a run that executes no test is a failure', async (t) => {
   const r = suites(tree, '');
   t.equal(r.status, 1);
   t.match(r.stdout, 'ran no test');
+});
+
+// tools/test.py killed or crashed half-way prints fewer results than its
+// plan: that must fail even when every printed line is `ok`.
+const shortTap = [
+  'TAP version 13', '1..4',
+  'ok 1 parallel/test-fs-a', '  ---', '  ...',
+  'ok 2 parallel/test-fs-b', '  ---', '  ...', '',
+].join('\n');
+
+t.test('a run shorter than its TAP plan fails', async (t) => {
+  const tree = fakeTree(shortTap, { exit: 0 });
+  t.teardown(() => fs.rmSync(tree, { recursive: true, force: true }));
+  const r = suites(tree, '');
+  t.equal(r.status, 1, 'exit status', { stdout: r.stdout });
+  t.match(r.stdout, /BROKEN RUN\s+TAP plan 1\.\.4 but 2 results/);
+  t.match(r.stdout, /^stock: 2 passed, 1 failed, 0 skipped$/m);
+});
+
+t.test('a crash of tools/test.py (status other than 0 or 1) fails', async (t) => {
+  const tree = fakeTree(tap.replace(/^not ok/gm, 'ok'), { exit: 134 });
+  t.teardown(() => fs.rmSync(tree, { recursive: true, force: true }));
+  const r = suites(tree, '');
+  t.equal(r.status, 1, 'exit status', { stdout: r.stdout });
+  t.match(r.stdout, /BROKEN RUN\s+tools\/test\.py exited with status 134/);
+});
+
+t.test('exit 1 with every printed test passing fails', async (t) => {
+  const tree = fakeTree(tap.replace(/^not ok/gm, 'ok'), { exit: 1 });
+  t.teardown(() => fs.rmSync(tree, { recursive: true, force: true }));
+  const r = suites(tree, '');
+  t.equal(r.status, 1);
+  t.match(r.stdout, /BROKEN RUN\s+tools\/test\.py exited 1 with no failed test/);
+});
+
+t.test('a hung tools/test.py is killed at --timeout and fails', async (t) => {
+  const tree = fakeTree(shortTap, { exit: 0, sleep: 60 });
+  t.teardown(() => fs.rmSync(tree, { recursive: true, force: true }));
+  const started = Date.now();
+  const r = suites(tree, '', ['--timeout', '2']);
+  t.ok(Date.now() - started < 30_000, 'did not wait for the hang');
+  t.equal(r.status, 1);
+  t.match(r.stdout, /BROKEN RUN\s+tools\/test\.py killed after 2s/);
 });
