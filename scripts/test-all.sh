@@ -3,18 +3,24 @@
 #
 #   T1  needs no fork binary: the standalone coroutine tests (optimized and
 #       ASan+UBSan), the TypeScript type-check, unit tests of the build scripts
-#   T2  builds the fork (make build)
-#   T3  runs on the binary: smoke checks, Node's own suites, our tap tests
+#   T2  builds the fork and Node's cctest (make build build-cctest)
+#   T3  runs on the binary: smoke checks, cctest, Node's own suites, our tap
+#       tests
 #
 # With DEADLINE (seconds since the epoch) set, T2 is stopped in time to leave
 # T3_RESERVE seconds for T3; when it cannot finish, T2 and T3 are reported
-# as not run. A tier that did not run is never reported as passed.
+# as not run. Each T3 step is killed when it would run past DEADLINE less
+# SUMMARY_RESERVE, and reported as failed (killed at the deadline), so the
+# summary is always printed. A tier that did not run is never reported as
+# passed.
 # Exit status: non-zero when a tier that ran failed. T2 stopped for time is
 # not a failure of the code, so it alone does not fail the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
 T3_RESERVE=${T3_RESERVE:-1200}
+# Seconds kept after the last T3 step for the summary.
+SUMMARY_RESERVE=${SUMMARY_RESERVE:-30}
 # Below this many seconds of budget T2 is not started at all.
 T2_MIN_BUDGET=${T2_MIN_BUDGET:-60}
 logdir=${TEST_LOGDIR:-build/test-logs}
@@ -47,15 +53,39 @@ count() {
   step_counts="$p passed, $f failed, $s skipped" step_failed=$f
 }
 
-# run TIER NAME CMD...: one step of a tier, its output teed to a log.
+# Seconds left before DEADLINE less the summary's reserve (empty: no limit).
+time_left() {
+  [ -n "${DEADLINE:-}" ] || return 0
+  echo $((DEADLINE - $(date +%s) - SUMMARY_RESERVE))
+}
+
+# run TIER NAME CMD...: one step of a tier, its output teed to a log. With
+# STEP_DEADLINE=1 in the environment the step is killed (its whole process
+# group) when it would pass DEADLINE less SUMMARY_RESERVE.
 run() {
   local tier=$1 name=$2; shift 2
-  local log=$logdir/$tier-$name.log
+  local log=$logdir/$tier-$name.log rc left="" killed=""
   echo "=== $tier: $name"
-  "$@" 2>&1 | tee "$log"
-  local rc=${PIPESTATUS[0]}
+  if [ -n "${STEP_DEADLINE:-}" ] && [ -n "${DEADLINE:-}" ]; then
+    left=$(time_left)
+    if [ "$left" -le 0 ]; then
+      echo "$name: no time left before the deadline" | tee "$log"
+      rc=124
+    else
+      timeout -k 10 "$left" "$@" 2>&1 | tee "$log"
+      rc=${PIPESTATUS[0]}
+    fi
+    { [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; } && killed=1
+  else
+    "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+  fi
   count "$log"
-  if [ "$rc" -ne 0 ]; then
+  if [ -n "$killed" ]; then
+    tier_state[$tier]=failed
+    tier_note[$tier]+="$name KILLED AT THE DEADLINE ($step_counts so far; log $log); "
+    total_fail=$((total_fail + 1))
+  elif [ "$rc" -ne 0 ]; then
     tier_state[$tier]=failed
     tier_note[$tier]+="$name FAILED ($step_counts; log $log); "
     # A step that failed without reporting a failed test still counts as one.
@@ -86,15 +116,15 @@ if [ -n "${DEADLINE:-}" ] && [ "$budget" -le "$T2_MIN_BUDGET" ]; then
 else
   echo "=== T2: build${DEADLINE:+ (time budget ${budget}s)}"
   if [ -n "${DEADLINE:-}" ]; then
-    timeout -k 30 "$budget" $MAKE --no-print-directory build 2>&1 | tee "$logdir/T2-build.log"
+    timeout -k 30 "$budget" $MAKE --no-print-directory build build-cctest 2>&1 | tee "$logdir/T2-build.log"
     rc=${PIPESTATUS[0]}
   else
-    $MAKE --no-print-directory build 2>&1 | tee "$logdir/T2-build.log"
+    $MAKE --no-print-directory build build-cctest 2>&1 | tee "$logdir/T2-build.log"
     rc=${PIPESTATUS[0]}
   fi
   mins=$(( ($(date +%s) - t2_start + 59) / 60 ))
   if [ "$rc" -eq 0 ]; then
-    tier_state[T2]=passed; tier_note[T2]="fork built in ${mins} min"
+    tier_state[T2]=passed; tier_note[T2]="fork and cctest built in ${mins} min"
   elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
     tier_state[T2]="did not finish"
     tier_note[T2]="stopped after ${mins} min to stay inside the time limit; ccache keeps what was compiled ($(grep -aoE '^\[[0-9]+/[0-9]+\]' "$logdir/T2-build.log" | tail -1) steps)"
@@ -107,10 +137,16 @@ fi
 # ---- T3 -------------------------------------------------------------------
 if [ "${tier_state[T2]}" = passed ]; then
   tier_state[T3]=passed
+  export STEP_DEADLINE=1
   run T3 smoke $MAKE --no-print-directory smoke
   run T3 cctest $MAKE --no-print-directory test-cctest
-  run T3 node-suites $MAKE --no-print-directory test-node-suites
+  # tools/test.py runs its tests in sessions of their own, out of reach of
+  # the step's timeout: node-suites.py kills it itself a little earlier.
+  left=$(time_left)
+  run T3 node-suites $MAKE --no-print-directory test-node-suites \
+    ${left:+NODE_SUITES_TIMEOUT=$((left > 40 ? left - 20 : 20))}
   run T3 tap $MAKE --no-print-directory test-tap
+  unset STEP_DEADLINE
 else
   tier_state[T3]="did not run"; tier_note[T3]="needs the fork binary from T2"
 fi

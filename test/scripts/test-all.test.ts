@@ -9,15 +9,24 @@ import { repoRoot, run, scratchDir } from '../lib/run.ts';
 const testAll = path.join(repoRoot, 'scripts', 'test-all.sh');
 
 // A fake make: every test target reports one pass (or a failure when its
-// name is in FAIL), `build` sleeps BUILD_SECONDS.
+// name is in FAIL, or hangs when it is in HANG), `build` sleeps
+// BUILD_SECONDS and fails when FAIL names it.
 function fakeMake(dir: string): string {
   const file = path.join(dir, 'fake-make.sh');
   fs.writeFileSync(file, `#!/usr/bin/env bash
 for target in "$@"; do
   case "$target" in
-    --*) ;;
-    build) sleep "\${BUILD_SECONDS:-0}"; echo "built" ;;
-    *) if [[ " $FAIL " == *" $target "* ]]; then
+    --*|*=*) ;;
+    build|build-cctest)
+       sleep "\${BUILD_SECONDS:-0}"
+       if [[ " $FAIL " == *" $target "* ]]; then
+         echo "ninja: build stopped: subcommand failed."; exit 1
+       fi
+       echo "built $target" ;;
+    *) if [[ " $HANG " == *" $target "* ]]; then
+         echo "$target: started"; sleep 600
+       fi
+       if [[ " $FAIL " == *" $target "* ]]; then
          echo "$target: 0 passed, 1 failed"; exit 1
        fi
        echo "$target: 1 passed, 0 failed" ;;
@@ -43,7 +52,7 @@ t.test('every tier runs and passes', async (t) => {
   const r = tiers({});
   t.equal(r.status, 0, 'exit status', { stdout: r.stdout });
   t.match(r.stdout, /^T1: PASSED\./m);
-  t.match(r.stdout, /^T2: PASSED\. fork built/m);
+  t.match(r.stdout, /^T2: PASSED\. fork and cctest built/m);
   t.match(r.stdout, /^T3: PASSED\./m);
   t.match(r.stdout, /^tests: 9 passed, 0 failed, 0 skipped$/m);
 });
@@ -77,4 +86,34 @@ t.test('a T3 failure fails the run', async (t) => {
   const r = tiers({ FAIL: 'test-node-suites' });
   t.equal(r.status, 1, 'exit status', { stdout: r.stdout });
   t.match(r.stdout, /^T3: FAILED\. .*node-suites FAILED/m);
+});
+
+t.test('a failing build (not a timeout): T2 FAILED, T3 did not run, the run fails', async (t) => {
+  const r = tiers({ FAIL: 'build' });
+  t.equal(r.status, 1, 'exit status', { stdout: r.stdout });
+  t.match(r.stdout, /^T2: FAILED\. build failed/m);
+  t.match(r.stdout, /^T3: DID NOT RUN\./m);
+  t.notMatch(r.stdout, /^T2: DID NOT FINISH/m);
+});
+
+t.test('cctest is built in T2: its failure is a build failure', async (t) => {
+  const r = tiers({ FAIL: 'build-cctest' });
+  t.equal(r.status, 1, 'exit status', { stdout: r.stdout });
+  t.match(r.stdout, /^T2: FAILED\./m);
+  t.match(r.stdout, /^T3: DID NOT RUN\./m);
+});
+
+t.test('a hung T3 step is killed at the deadline and the summary is still printed', async (t) => {
+  const started = Date.now();
+  // T3_RESERVE 0: T2 may use the whole budget; the fake build is instant.
+  const r = tiers({
+    DEADLINE: String(now() + 8), T3_RESERVE: '0', T2_MIN_BUDGET: '1',
+    SUMMARY_RESERVE: '2', HANG: 'test-node-suites',
+  });
+  t.ok(Date.now() - started < 60_000, 'did not wait for the hang');
+  t.equal(r.status, 1, 'exit status', { stdout: r.stdout });
+  t.match(r.stdout, /^T2: PASSED\./m);
+  t.match(r.stdout, /^T3: FAILED\. .*node-suites KILLED AT THE DEADLINE/m);
+  t.match(r.stdout, /^=== summary$/m);
+  t.match(r.stdout, /^tests: \d+ passed, [1-9]\d* failed/m);
 });
