@@ -6,6 +6,7 @@ LIB_TS_OUT := $(BUILD)/lib-ts
 TSC := $(REPO)/node_modules/.bin/tsc
 
 $(REPO)/node_modules/.node-coro-stamp: $(REPO)/package-lock.json
+	@$(REPO)/scripts/check-node.sh
 	@echo "npm ci (TypeScript and tap toolchain)"
 	@cd $(REPO) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@

@@ -2,7 +2,7 @@
 # Installs the Debian packages the fork build needs. Idempotent: does nothing
 # when every package is already installed. Needs root (or sudo).
 set -euo pipefail
-pkgs=(ccache ninja-build cmake rsync python3 g++ make xz-utils
+pkgs=(git ccache ninja-build cmake rsync python3 g++ make xz-utils
       libssl-dev zlib1g-dev libbrotli-dev libnghttp2-dev libzstd-dev libsqlite3-dev)
 missing=()
 for p in "${pkgs[@]}"; do
