@@ -3,6 +3,7 @@
 #ifndef SRC_CORO_CORO_H_
 #define SRC_CORO_CORO_H_
 
+#include "coro/cancel_token.h"
 #include "coro/frame_allocator.h"
 #include "coro/task_list.h"
 #include "coro/uv_file.h"

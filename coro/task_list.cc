@@ -1,5 +1,7 @@
 #include "coro/task_list.h"
 
+#include "coro/cancel_token.h"
+
 #include <uv.h>
 
 namespace node {
@@ -13,6 +15,20 @@ int PromiseCore::Cancel() {
   if (hook.cancel == nullptr)
     return UV_EINVAL;
   return hook.cancel(hook.target);
+}
+
+void PromiseCore::BindCancelToken(CancelToken* token) {
+  CHECK_NOT_NULL(token);
+  CHECK(!started_);
+  CHECK_NULL(token_);
+  CHECK_NULL(token->root_);
+  token_ = token;
+  token->root_ = this;
+}
+
+void PromiseCore::UnbindCancelToken() {
+  token_->root_ = nullptr;
+  token_ = nullptr;
 }
 
 void PromiseCore::LinkInto(TaskListHead* list) {

@@ -20,6 +20,7 @@
 
 #include <utility>
 
+#include "coro/detail/leaf_awaiter.h"
 #include "coro/detail/unique_handle.h"
 #include "coro/uv_fs.h"
 #include "coro/uv_result.h"
@@ -61,8 +62,13 @@ class UvFile : public detail::UniqueHandle<detail::FileTraits> {
   bool is_open() const { return valid(); }
   uv_file fd() const { return get(); }
 
-  // Asynchronous close; the co_await yields 0 or an error.
-  auto Close(uv_loop_t* loop) { return UvFs(loop, uv_fs_close, Release()); }
+  // Asynchronous close; the co_await yields 0 or an error. Not
+  // cancellable, and it runs even in a cancelled task: ownership is given
+  // up here, so a close stopped by a cancellation would leak the fd.
+  auto Close(uv_loop_t* loop) {
+    return NonCancellable(
+        [loop, fd = Release()] { return UvFs(loop, uv_fs_close, fd); });
+  }
 
   // Synchronous close on the calling thread; 0 if nothing was open.
   int CloseNow() { return Reset(); }
@@ -75,8 +81,10 @@ class UvDir : public detail::UniqueHandle<detail::DirTraits> {
 
   bool is_open() const { return valid(); }
 
+  // Not cancellable either, for the same reason as UvFile::Close.
   auto Close(uv_loop_t* loop) {
-    return UvFs(loop, uv_fs_closedir, Release());
+    return NonCancellable(
+        [loop, dir = Release()] { return UvFs(loop, uv_fs_closedir, dir); });
   }
 
   int CloseNow() { return Reset(); }

@@ -129,6 +129,8 @@ inline const char* FsArg(const std::string& arg) {
 template <typename Extract, typename Fn, typename... Args>
 class [[nodiscard]] UvFsAwaitable {
  public:
+  using leaf_operation_tag = void;
+
   UvFsAwaitable(uv_loop_t* loop, Fn fn, Args... args)
       : loop_(loop), fn_(fn), args_(std::move(args)...) {}
   UvFsAwaitable(const UvFsAwaitable&) = delete;
@@ -156,6 +158,11 @@ class [[nodiscard]] UvFsAwaitable {
 
   // For cancellation (uv_cancel) while suspended.
   uv_req_t* cancelable_req() { return reinterpret_cast<uv_req_t*>(&req_); }
+  // A cancelled task's operation: complete with UV_ECANCELED, undispatched.
+  void CompleteCancelled() {
+    result_ = UV_ECANCELED;
+    op_.CompleteWithoutDispatch();
+  }
 
  private:
   static void OnComplete(uv_fs_t* req) {

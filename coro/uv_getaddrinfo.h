@@ -51,6 +51,8 @@ class AddrInfo : public detail::UniqueHandle<detail::AddrInfoTraits> {
 
 class [[nodiscard]] UvGetAddrInfoAwaitable {
  public:
+  using leaf_operation_tag = void;
+
   UvGetAddrInfoAwaitable(uv_loop_t* loop,
                          const char* node,
                          const char* service,
@@ -78,6 +80,10 @@ class [[nodiscard]] UvGetAddrInfoAwaitable {
   }
 
   uv_req_t* cancelable_req() { return reinterpret_cast<uv_req_t*>(&req_); }
+  void CompleteCancelled() {
+    status_ = UV_ECANCELED;
+    op_.CompleteWithoutDispatch();
+  }
 
  private:
   static void OnComplete(uv_getaddrinfo_t* req,

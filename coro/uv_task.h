@@ -54,6 +54,8 @@ UvTask<T> detail::UvTaskPromise<T>::get_return_object() noexcept {
 // Does not suspend.
 class CancellationRequested {
  public:
+  using inline_awaitable_tag = void;
+
   bool await_ready() const noexcept { return false; }
 
   template <typename Promise>

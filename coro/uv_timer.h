@@ -25,6 +25,8 @@ namespace coro {
 
 class [[nodiscard]] UvTimerAwaitable {
  public:
+  using leaf_operation_tag = void;
+
   UvTimerAwaitable(uv_loop_t* loop, uint64_t timeout_ms)
       : loop_(loop), timeout_ms_(timeout_ms) {}
   UvTimerAwaitable(const UvTimerAwaitable&) = delete;
@@ -52,6 +54,12 @@ class [[nodiscard]] UvTimerAwaitable {
   int await_resume() const {
     CHECK(op_.done());
     return status_;
+  }
+
+  // A cancelled task's sleep: no timer is started.
+  void CompleteCancelled() {
+    status_ = UV_ECANCELED;
+    op_.CompleteWithoutDispatch();
   }
 
   // 0 if the timer was stopped (the co_await yields UV_ECANCELED), UV_EBUSY

@@ -37,6 +37,8 @@ class [[nodiscard]] UvWorkAwaitable {
                 "UvWork functions return a default-constructible, "
                 "move-assignable type");
 
+  using leaf_operation_tag = void;
+
   UvWorkAwaitable(uv_loop_t* loop, F fn) : loop_(loop), fn_(std::move(fn)) {}
   UvWorkAwaitable(const UvWorkAwaitable&) = delete;
   UvWorkAwaitable& operator=(const UvWorkAwaitable&) = delete;
@@ -62,6 +64,11 @@ class [[nodiscard]] UvWorkAwaitable {
   }
 
   uv_req_t* cancelable_req() { return reinterpret_cast<uv_req_t*>(&req_); }
+  // A cancelled task's operation: the function never runs.
+  void CompleteCancelled() {
+    status_ = UV_ECANCELED;
+    op_.CompleteWithoutDispatch();
+  }
 
  private:
   // A placeholder member when the function returns nothing.

@@ -129,13 +129,21 @@ CORO_SHARED := $(UV_LIB) $(CORO_GTEST_LIB) $(CORO_GTEST_MAIN)
 # The seed goes in before the first compile through ccache (mk/fork.mk).
 $(CORO_SHARED): | ccache-seed
 
+# The cancellation tests run a second time with UV_USE_IO_URING=1: libuv
+# then sends fs requests through io_uring (see test/coro/test_coro_cancel.cc).
+CORO_IO_URING_RUN := UV_USE_IO_URING=1 $(CORO_BUILD)/opt/coro_tests \
+  --gtest_filter='CoroCancel*'
+
 test-coro: ccache-seed $(CORO_SHARED)
 	+@$(MAKE) --no-print-directory -C $(REPO) $(CORO_JOBS) coro-build-opt
 	$(CORO_BUILD)/opt/coro_tests
+	$(CORO_IO_URING_RUN)
 
 test-coro-asan: ccache-seed $(CORO_SHARED)
 	+@$(MAKE) --no-print-directory -C $(REPO) $(CORO_JOBS) coro-build-asan
 	$(CORO_ASAN_ENV) $(CORO_BUILD)/asan/coro_tests
+	$(CORO_ASAN_ENV) UV_USE_IO_URING=1 $(CORO_BUILD)/asan/coro_tests \
+	  --gtest_filter='CoroCancel*'
 
 bench-coro: ccache-seed $(UV_LIB)
 	+@$(MAKE) --no-print-directory -C $(REPO) $(CORO_JOBS) coro-build-bench

@@ -81,6 +81,13 @@ class OperationState {
     handle_.resume();
   }
 
+  // Completes an operation that was never dispatched (a cancelled task's:
+  // see CancellableLeaf); the caller stores UV_ECANCELED as the result.
+  void CompleteWithoutDispatch() {
+    CHECK_EQ(state_, State::kIdle);
+    state_ = State::kDone;
+  }
+
   bool dispatching() const { return state_ == State::kDispatching; }
   bool pending() const { return state_ == State::kPending; }
   bool done() const { return state_ == State::kDone; }

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "coro/cancel_token.h"
 #include "coro/coro_check.h"
 #include "coro/detail/inline_callback.h"
 #include "coro/detail/leaf_awaiter.h"
@@ -107,6 +108,10 @@ struct FinalAwaiter {
   void await_resume() const noexcept {}
 };
 
+// A task type of the layer (built on TaskOwner), awaitable as a child.
+template <typename A>
+concept AwaitableTask = requires { typename A::task_owner_tag; };
+
 template <typename T>
 class TaskPromiseBase : public PromiseCore, public TaskResult<T> {
  public:
@@ -124,7 +129,13 @@ class TaskPromiseBase : public PromiseCore, public TaskResult<T> {
   // tasks included, passes through unchanged.
   template <typename A>
   decltype(auto) await_transform(A&& awaitable) noexcept {
-    if constexpr (LeafAwaitable<std::remove_cvref_t<A>>) {
+    using Bare = std::remove_cvref_t<A>;
+    static_assert(LeafAwaitable<Bare> || AwaitableTask<Bare> ||
+                      InlineAwaitable<Bare>,
+                  "a task awaits leaf operations (leaf_operation_tag), other "
+                  "tasks, or awaitables that never suspend "
+                  "(inline_awaitable_tag); see detail/leaf_awaiter.h");
+    if constexpr (LeafAwaitable<Bare>) {
       return LeafAwaiter<std::remove_reference_t<A>>(
           std::addressof(awaitable), root());
     } else {
@@ -154,6 +165,7 @@ template <typename Promise>
 class TaskOwner {
  public:
   using handle_type = std::coroutine_handle<Promise>;
+  using task_owner_tag = void;
 
   // Awaiting a task starts it and suspends the awaiting coroutine until the
   // task completes; both transfers are symmetric.
@@ -206,6 +218,20 @@ class TaskOwner {
     handle_.promise().LinkInto(&list->head_);
   }
 
+  // The promise, for a task type that sets up per-task state (its hook
+  // data, say) between creating the task and starting it.
+  Promise& promise() {
+    CHECK(valid());
+    return handle_.promise();
+  }
+
+  // Lets `token` cancel the task once it runs (see coro/cancel_token.h);
+  // call before Start().
+  void BindCancelToken(CancelToken* token) {
+    CHECK(valid());
+    handle_.promise().BindCancelToken(token);
+  }
+
   // Fire and forget: runs the task now, synchronously, until its first real
   // suspension; from then on the task owns itself and its frame is destroyed
   // when it completes. The result is discarded.
@@ -237,7 +263,7 @@ class TaskOwner {
     Promise& promise = handle.promise();
     promise.MarkDetached();
     if (const TaskHooks* hooks = promise.hooks())
-      hooks->segment_begin(&promise);
+      hooks->segment_begin(&promise, SegmentStart::kStart);
     handle.resume();
   }
 

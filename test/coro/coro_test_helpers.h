@@ -84,6 +84,23 @@ inline size_t ThreadPoolSize() {
 // Occupies thread-pool threads with work that blocks until Release(), so
 // that requests queued after it stay queued (cancelable) deterministically.
 // The constructor returns once every blocker is running on its own thread.
+// Whether this loop sends fs requests through io_uring rather than the
+// thread pool. libuv 1.51 does so only on a loop configured with
+// UV_LOOP_USE_IO_URING_SQPOLL (CoroTest does that when UV_USE_IO_URING is
+// set; Node's own loops never are) and with UV_USE_IO_URING=1, where the
+// kernel allows it. Such a request cannot be cancelled (uv_cancel() says
+// UV_EBUSY: libuv leaves its work entry without work or done function) and
+// completes even while the pool is full. Probed on a real request: a pool
+// request gets its done function at submission, an io_uring one does not.
+inline bool FsUsesIoUring(uv_loop_t* loop) {
+  uv_fs_t req{};
+  CHECK_EQ(uv_fs_stat(loop, &req, ".", [](uv_fs_t*) {}), 0);
+  const bool io_uring = req.work_req.done == nullptr;
+  uv_run(loop, UV_RUN_DEFAULT);
+  uv_fs_req_cleanup(&req);
+  return io_uring;
+}
+
 class PoolBlocker {
  public:
   explicit PoolBlocker(uv_loop_t* loop, size_t count = ThreadPoolSize())
@@ -226,6 +243,15 @@ class CoroTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(uv_loop_init(&loop_), 0);
+    // `make test-coro` runs the cancellation tests again with
+    // UV_USE_IO_URING=1; libuv then needs the loop to opt in as well.
+    const char* io_uring = getenv("UV_USE_IO_URING");
+    if (io_uring != nullptr && atoi(io_uring) > 0) {
+      ASSERT_EQ(uv_loop_configure(&loop_, UV_LOOP_USE_IO_URING_SQPOLL), 0);
+      // The ring (and its fd) is set up by the first fs request: do that
+      // now, so that tests counting fds see the same count before and after.
+      FsUsesIoUring(&loop_);
+    }
     live_frames_at_start_ = GetFrameAllocatorStats().live_frames;
     live_counted_at_start_ = Counted::live();
     std::error_code ec;

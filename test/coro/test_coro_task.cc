@@ -255,7 +255,9 @@ class RecordingPromise final : public detail::TaskPromiseBase<T> {
     EXPECT_EQ(root, hook_root);
     *hook_log += event;
   }
-  static void Begin(detail::PromiseCore* root) { Note(root, 'b'); }
+  static void Begin(detail::PromiseCore* root, detail::SegmentStart why) {
+    Note(root, why == detail::SegmentStart::kStart ? 's' : 'b');
+  }
   static void End(detail::PromiseCore* root) { Note(root, 'e'); }
   static void Finished(detail::PromiseCore* root) { Note(root, 'f'); }
 
@@ -301,11 +303,13 @@ TEST_F(CoroTaskTest, HooksSeeEverySegmentOfTheRootIncludingHelpers) {
     result = value;
     log += 'c';
   });
-  EXPECT_EQ(log, "be");  // Started, then suspended on the timer.
+  EXPECT_EQ(log, "se");  // Started, then suspended on the timer.
   uv_run(loop(), UV_RUN_DEFAULT);
   EXPECT_EQ(result, 2);
-  // timer, stat, dispatch error, then completion callback and finish.
-  EXPECT_EQ(log, "be" "be" "be" "b" "cf");
+  // Resumed by the timer, suspended on the stat, resumed by it; the
+  // dispatch error never left the thread (no segment change); then the
+  // completion callback and finish.
+  EXPECT_EQ(log, "se" "be" "b" "cf");
   hook_log = nullptr;
   hook_root = nullptr;
 }
