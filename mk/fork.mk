@@ -54,7 +54,9 @@ node-fork: fork-tools lib-ts
 	fi
 
 # Regenerate node-fork/ from scratch: the pinned tarball, the deps, patches/
-# and the owned files. Refuses while node-fork holds unexported work.
+# and the owned files. Refuses while node-fork holds unexported work
+# (commits, uncommitted or untracked files) unless FORCE=1, which make
+# passes on in the environment as it does every command-line variable.
 node-fork-fresh: fork-tools lib-ts
 	@$(REPO)/scripts/fork-tree.sh fresh
 
