@@ -2,7 +2,8 @@
 # T1 (no fork binary), T2 (build), T3 (on the binary).
 
 # Node's own suites for the areas the fork touches.
-NODE_SUITES := parallel/test-fs-* async-hooks parallel/test-async-local-storage-*
+NODE_SUITES := parallel/test-fs-* async-hooks parallel/test-async-local-storage-* \
+  parallel/test-async-wrap-* sequential/test-async-wrap-getasyncid
 NODE_KNOWN_FAILURES := $(REPO)/test/node-known-failures.txt
 TSCONFIGS = $(wildcard $(REPO)/test/tsconfig.json $(REPO)/lib-ts/tsconfig.json \
   $(REPO)/benchmark/runner/tsconfig.json)

@@ -1,0 +1,32 @@
+#ifndef SRC_CORO_NODE_TRACKED_TASK_INL_H_
+#define SRC_CORO_NODE_TRACKED_TASK_INL_H_
+
+#if defined(NODE_WANT_INTERNALS) && NODE_WANT_INTERNALS
+
+#include "coro/node/tracked_task.h"
+
+#include "env-inl.h"
+
+namespace node {
+namespace coro {
+
+template <typename T, AsyncWrap::ProviderType Provider>
+UvTrackedTask<T, Provider>
+TrackedPromise<T, Provider>::get_return_object() noexcept {
+  return UvTrackedTask<T, Provider>(
+      std::coroutine_handle<TrackedPromise>::from_promise(*this));
+}
+
+template <typename T, AsyncWrap::ProviderType Provider>
+void UvTrackedTask<T, Provider>::InitTracking(Environment* env) {
+  promise_type& promise = this->promise();
+  promise.tracking().Init(env, Provider, &promise);
+  this->Track(env->coro_tasks());
+}
+
+}  // namespace coro
+}  // namespace node
+
+#endif  // defined(NODE_WANT_INTERNALS) && NODE_WANT_INTERNALS
+
+#endif  // SRC_CORO_NODE_TRACKED_TASK_INL_H_
