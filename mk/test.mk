@@ -8,7 +8,8 @@ NODE_KNOWN_FAILURES := $(REPO)/test/node-known-failures.txt
 TSCONFIGS = $(wildcard $(REPO)/test/tsconfig.json $(REPO)/lib-ts/tsconfig.json \
   $(REPO)/benchmark/runner/tsconfig.json)
 
-.PHONY: test typecheck test-scripts test-node-suites test-tap test-cctest build-cctest
+.PHONY: test typecheck test-scripts test-node-suites test-node-suites-stock test-tap \
+  test-tap-stock test-cctest build-cctest
 
 # The ccache seed is unpacked before T1 compiles anything through ccache.
 test: sysdeps ccache-seed ts-tools
@@ -25,16 +26,30 @@ test-scripts: ts-tools
 	@$(REPO)/scripts/tap-run.sh scripts node $(REPO)/test/scripts
 
 # NODE_SUITES_TIMEOUT: seconds before tools/test.py is killed (a failure).
-test-node-suites: $(FORK_NODE)
+# Node's suites run twice: on the fast path (the default) and on the stock
+# path (--no-fs-coro); both must pass.
+define NODE_SUITES_RUN
 	@mkdir -p $(BUILD)/test-logs
 	@$(REPO)/scripts/node-suites.py --node $(FORK_NODE) --tree $(FORK) \
-	  --known $(NODE_KNOWN_FAILURES) --mode node-suites \
+	  --known $(NODE_KNOWN_FAILURES) --mode $(1) $(2) \
 	  $(if $(NODE_SUITES_TIMEOUT),--timeout $(NODE_SUITES_TIMEOUT)) \
-	  --tap-out $(BUILD)/test-logs/node-suites.tap $(NODE_SUITES)
+	  --tap-out $(BUILD)/test-logs/$(1).tap $(NODE_SUITES)
+endef
 
-# Our tap tests, run by the fork binary (which strips the types itself).
+test-node-suites: $(FORK_NODE)
+	$(call NODE_SUITES_RUN,node-suites,)
+
+test-node-suites-stock: $(FORK_NODE)
+	$(call NODE_SUITES_RUN,node-suites-stock,--node-args=--no-fs-coro)
+
+# Our tap tests, run by the fork binary (which strips the types itself),
+# on the fast path and again on the stock path (NODE_OPTIONS reaches every
+# process a test starts).
 test-tap: $(FORK_NODE) ts-tools
-	@$(REPO)/scripts/tap-run.sh tap $(FORK_NODE) $(REPO)/test/tap
+	@env -u NODE_OPTIONS $(REPO)/scripts/tap-run.sh tap $(FORK_NODE) $(REPO)/test/tap
+
+test-tap-stock: $(FORK_NODE) ts-tools
+	@NODE_OPTIONS=--no-fs-coro $(REPO)/scripts/tap-run.sh tap-stock $(FORK_NODE) $(REPO)/test/tap
 
 # Node's cctest, which includes the coroutine layer's gtest suite
 # (test/cctest/coro/, synced from test/coro/), built against the real tree.

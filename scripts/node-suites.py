@@ -51,7 +51,7 @@ def main():
     cmd = [sys.executable, 'tools/test.py', '-p', 'tap', '-j', a.jobs,
            '--shell', os.path.abspath(a.node), '--timeout', '240']
     if a.node_args:
-        cmd += ['--node-args', a.node_args]
+        cmd += ['--node-args=' + a.node_args]
     cmd += a.selectors
     print(f'{a.mode}: {" ".join(cmd)}', flush=True)
     env = dict(os.environ)

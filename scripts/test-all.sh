@@ -4,8 +4,8 @@
 #   T1  needs no fork binary: the standalone coroutine tests (optimized and
 #       ASan+UBSan), the TypeScript type-check, unit tests of the build scripts
 #   T2  builds the fork and Node's cctest (make build build-cctest)
-#   T3  runs on the binary: smoke checks, cctest, Node's own suites, our tap
-#       tests
+#   T3  runs on the binary: smoke checks, cctest, Node's own suites and our
+#       tap tests, each on the fast path and on the stock path (--no-fs-coro)
 #
 # With DEADLINE (seconds since the epoch) set, T2 is stopped in time to leave
 # T3_RESERVE seconds for T3; when it cannot finish, T2 and T3 are reported
@@ -142,10 +142,13 @@ if [ "${tier_state[T2]}" = passed ]; then
   run T3 cctest $MAKE --no-print-directory test-cctest
   # tools/test.py runs its tests in sessions of their own, out of reach of
   # the step's timeout: node-suites.py kills it itself a little earlier.
-  left=$(time_left)
-  run T3 node-suites $MAKE --no-print-directory test-node-suites \
-    ${left:+NODE_SUITES_TIMEOUT=$((left > 40 ? left - 20 : 20))}
+  for mode in node-suites node-suites-stock; do
+    left=$(time_left)
+    run T3 $mode $MAKE --no-print-directory test-$mode \
+      ${left:+NODE_SUITES_TIMEOUT=$((left > 40 ? left - 20 : 20))}
+  done
   run T3 tap $MAKE --no-print-directory test-tap
+  run T3 tap-stock $MAKE --no-print-directory test-tap-stock
   unset STEP_DEADLINE
 else
   tier_state[T3]="did not run"; tier_note[T3]="needs the fork binary from T2"
