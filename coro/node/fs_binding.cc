@@ -28,11 +28,14 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "coro/node/promise.h"
 #include "coro/node/tracked_task-inl.h"
 #include "coro/uv_file.h"
 #include "coro/uv_fs.h"
+#include "coro/uv_work.h"
 #include "env-inl.h"
 #include "node_binding.h"
 #include "node_buffer.h"
@@ -56,10 +59,12 @@ namespace coro {
 namespace fs_binding {
 
 using v8::ArrayBuffer;
+using v8::ArrayBufferView;
 using v8::BigInt64Array;
 using v8::Context;
 using v8::Float64Array;
 using v8::FunctionCallbackInfo;
+using v8::Int32;
 using v8::Isolate;
 using v8::Local;
 using v8::MaybeLocal;
@@ -143,17 +148,33 @@ bool ReadPath(Environment* env,
   return true;
 }
 
+// ---------------------------------------------------------------------------
+// Single-request operations: one libuv request, reported as the
+// FSREQPROMISE it replaces.
+
+template <typename Target>
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> StatTask(
-    Environment* env, PromiseSettler settler, std::string path, bool bigint) {
-  auto [err, st] = co_await UvFsStat(env->event_loop(), uv_fs_stat, path);
-  if (err < 0)
-    co_return settler.RejectUV(err, "stat", path.c_str());
+    Environment* env,
+    PromiseSettler settler,
+    int (*fn)(uv_loop_t*, uv_fs_t*, Target, uv_fs_cb),
+    const char* syscall,
+    std::conditional_t<std::is_same_v<Target, uv_file>, uv_file, std::string>
+        target,
+    bool bigint) {
+  auto [err, st] = co_await UvFsStat(env->event_loop(), fn, target);
+  if (err < 0) {
+    if constexpr (std::is_same_v<Target, uv_file>)
+      co_return settler.RejectUV(err, syscall);  // fd operations: no path
+    else
+      co_return settler.RejectUV(err, syscall, target.c_str());
+  }
   settler.Resolve([&st, bigint](Environment* env) {
     return StatsArray(env, st, bigint);
   });
 }
 
-void Stat(const FunctionCallbackInfo<Value>& args) {
+template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, uv_fs_cb)>
+void StatPath(const FunctionCallbackInfo<Value>& args, const char* syscall) {
   Environment* env = Environment::GetCurrent(args);
   CHECK_GE(args.Length(), 2);
   PromiseSettler settler(env, args);
@@ -162,11 +183,68 @@ void Stat(const FunctionCallbackInfo<Value>& args) {
                 &settler, &path)) {
     return;
   }
-  auto task = StatTask(env, std::move(settler), std::move(path),
-                       args[1]->IsTrue());
+  auto task = StatTask<const char*>(env, std::move(settler), Fn, syscall,
+                                    std::move(path), args[1]->IsTrue());
   task.InitTracking(env);
   task.Start();
 }
+
+void Stat(const FunctionCallbackInfo<Value>& args) {
+  StatPath<uv_fs_stat>(args, "stat");
+}
+
+void LStat(const FunctionCallbackInfo<Value>& args) {
+  StatPath<uv_fs_lstat>(args, "lstat");
+}
+
+void FStat(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 2);
+  CHECK(args[0]->IsInt32());
+  PromiseSettler settler(env, args);
+  auto task = StatTask<uv_file>(env, std::move(settler), uv_fs_fstat, "fstat",
+                                args[0].As<Int32>()->Value(),
+                                args[1]->IsTrue());
+  task.InitTracking(env);
+  task.Start();
+}
+
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> AccessTask(
+    Environment* env, PromiseSettler settler, std::string path, int mode) {
+  const ssize_t err =
+      co_await UvFs(env->event_loop(), uv_fs_access, path, mode);
+  if (err < 0)
+    co_return settler.RejectUV(static_cast<int>(err), "access", path.c_str());
+  settler.ResolveUndefined();
+}
+
+void Access(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 2);
+  CHECK(args[1]->IsInt32());
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], permission::PermissionScope::kFileSystemRead,
+                &settler, &path)) {
+    return;
+  }
+  auto task = AccessTask(env, std::move(settler), std::move(path),
+                         args[1].As<Int32>()->Value());
+  task.InitTracking(env);
+  task.Start();
+}
+
+// ---------------------------------------------------------------------------
+// Whole-file operations in one pool hop. The first part of the work runs as
+// ONE thread-pool job of blocking calls (libuv's synchronous fs API, so the
+// errors and flags are the same as its asynchronous requests'): open, fstat,
+// the first read or write of at most 512 KiB, and, when that was all, fsync
+// and close. Stock needs a loop round trip per step. Larger files hand the
+// pool thread back between 512 KiB chunks, as stock does; files of unknown
+// size (st_size 0: /proc, pipes, devices) continue with one request per
+// 64 KiB read. The job writes only into its Job struct, which lives in the
+// coroutine frame; whatever fd it leaves open, the coroutine owns (UvFile)
+// and closes on every path.
 
 // A malloc'ed byte buffer that becomes the result Buffer without a copy.
 class ReadBuffer {
@@ -210,80 +288,209 @@ class ReadBuffer {
   size_t length_ = 0;
 };
 
+namespace sync_fs {
+
+int Open(const std::string& path, int flags, int mode) {
+  uv_fs_t req;
+  const int r = uv_fs_open(nullptr, &req, path.c_str(), flags, mode, nullptr);
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+int Fstat(uv_file fd, uv_stat_t* st) {
+  uv_fs_t req;
+  const int r = uv_fs_fstat(nullptr, &req, fd, nullptr);
+  if (r == 0)
+    *st = req.statbuf;
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+ssize_t Read(uv_file fd, char* data, size_t length) {
+  uv_fs_t req;
+  uv_buf_t buf = uv_buf_init(data, static_cast<unsigned>(length));
+  const int r = uv_fs_read(nullptr, &req, fd, &buf, 1, -1, nullptr);
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+ssize_t Write(uv_file fd, const char* data, size_t length) {
+  uv_fs_t req;
+  uv_buf_t buf =
+      uv_buf_init(const_cast<char*>(data), static_cast<unsigned>(length));
+  const int r = uv_fs_write(nullptr, &req, fd, &buf, 1, -1, nullptr);
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+int Fsync(uv_file fd) {
+  uv_fs_t req;
+  const int r = uv_fs_fsync(nullptr, &req, fd, nullptr);
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+int Ftruncate(uv_file fd, int64_t length) {
+  uv_fs_t req;
+  const int r = uv_fs_ftruncate(nullptr, &req, fd, length, nullptr);
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+int Close(uv_file fd) {
+  uv_fs_t req;
+  const int r = uv_fs_close(nullptr, &req, fd, nullptr);
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+}  // namespace sync_fs
+
+// The outcome of a whole-file operation so far: the first error (and the
+// syscall stock would name), and the fd while one is open.
+struct FileOutcome {
+  int err = 0;
+  const char* syscall = nullptr;
+  uv_file fd = -1;
+  bool done = false;  // Nothing left to do but settle (the fd is closed).
+
+  // Only the open names the path in its error; the fd operations after it
+  // do not (stock: UVException without a path for fstat, read, close...).
+  bool err_has_path() const {
+    return syscall != nullptr && strcmp(syscall, "open") == 0;
+  }
+
+  void Fail(int error, const char* name) {
+    if (err == 0) {
+      err = error;
+      syscall = name;
+    }
+  }
+  // Ends on the pool thread: closes the fd; a close error counts only if
+  // nothing failed before (stock reports the operation's error first).
+  void CloseOnThread() {
+    if (fd >= 0) {
+      const int r = sync_fs::Close(std::exchange(fd, -1));
+      if (r < 0)
+        Fail(r, "close");
+    }
+    done = true;
+  }
+};
+
+struct ReadJob : FileOutcome {
+  std::string path;
+  int flags = 0;
+  bool known_size = false;
+  int64_t size = 0;
+  int64_t too_large = -1;
+  ReadBuffer buffer;
+
+  // On a pool thread.
+  void Run() {
+    const int opened = sync_fs::Open(path, flags, 0666);
+    if (opened < 0) {
+      Fail(opened, "open");
+      done = true;  // Nothing was opened: nothing left to do.
+      return;
+    }
+    fd = opened;
+    uv_stat_t st{};
+    const int r = sync_fs::Fstat(fd, &st);
+    if (r < 0) {
+      Fail(r, "fstat");
+      return CloseOnThread();
+    }
+    known_size = (st.st_mode & S_IFMT) == S_IFREG && st.st_size > 0;
+    if (!known_size)
+      return;  // Unknown size: the coroutine reads, a request per chunk.
+    size = static_cast<int64_t>(st.st_size);
+    if (size > kIoMaxLength) {
+      too_large = size;
+      return CloseOnThread();
+    }
+    if (!buffer.Reserve(static_cast<size_t>(size))) {
+      Fail(UV_ENOMEM, "read");
+      return CloseOnThread();
+    }
+    const size_t want =
+        std::min(static_cast<size_t>(size), kReadFileBufferLength);
+    const ssize_t n = sync_fs::Read(fd, buffer.tail(), want);
+    if (n < 0) {
+      Fail(static_cast<int>(n), "read");
+      return CloseOnThread();
+    }
+    buffer.Grow(static_cast<size_t>(n));
+    // A file that fits in one read is done after it, short or not (stock
+    // ends on a short single read); a larger one is done at its size or EOF.
+    if (static_cast<size_t>(size) <= kReadFileBufferLength || n == 0 ||
+        buffer.length() == static_cast<size_t>(size)) {
+      CloseOnThread();
+    }
+  }
+};
+
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> ReadFileTask(
     Environment* env, PromiseSettler settler, std::string path, int flags) {
   uv_loop_t* loop = env->event_loop();
-  auto [open_err, file] = co_await UvFsOpen(loop, path, flags, 0666);
-  if (open_err < 0)
-    co_return settler.RejectUV(open_err, "open", path.c_str());
+  ReadJob job;
+  job.path = std::move(path);
+  job.flags = flags;
+  const int status = co_await UvWork(loop, [&job] { job.Run(); });
+  // Whatever the job left open is this coroutine's from here on.
+  UvFile file(std::exchange(job.fd, -1));
+  if (status < 0)
+    co_return;  // Cancelled at teardown before it ran: nothing to settle.
 
-  // From here on every path closes the file: errors are settled after the
-  // close, as stock's handleFdClose does.
-  int err = 0;
-  const char* syscall = nullptr;
-  int64_t too_large = -1;
-  ReadBuffer buffer;
-  {
-    auto [stat_err, st] = co_await UvFsStat(loop, uv_fs_fstat, file.fd());
-    const bool known_size =
-        stat_err == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size > 0;
-    const int64_t size = known_size ? static_cast<int64_t>(st.st_size) : 0;
-    if (stat_err < 0) {
-      err = stat_err;
-      syscall = "fstat";
-    } else if (size > kIoMaxLength) {
-      err = UV_EFBIG;  // Reported as ERR_FS_FILE_TOO_LARGE below.
-    } else if (!buffer.Reserve(known_size ? static_cast<size_t>(size)
-                                          : kReadFileUnknownBufferLength)) {
-      err = UV_ENOMEM;
-      syscall = "read";
-    }
-    const bool chunked =
-        known_size && static_cast<size_t>(size) > kReadFileBufferLength;
-    while (err == 0) {
-      if (!known_size && buffer.room() == 0 &&
-          !buffer.Reserve(buffer.length() + kReadFileUnknownBufferLength)) {
-        err = UV_ENOMEM;
-        syscall = "read";
-        break;
+  if (!job.done) {
+    // Larger than one chunk, or of unknown size: one request per chunk.
+    while (true) {
+      size_t want;
+      if (job.known_size) {
+        want = std::min(static_cast<size_t>(job.size) - job.buffer.length(),
+                        kReadFileBufferLength);
+      } else {
+        if (job.buffer.room() == 0 &&
+            !job.buffer.Reserve(job.buffer.length() +
+                                kReadFileUnknownBufferLength)) {
+          job.Fail(UV_ENOMEM, "read");
+          break;
+        }
+        want = std::min(job.buffer.room(), kReadFileUnknownBufferLength);
       }
-      const size_t want =
-          known_size ? std::min(static_cast<size_t>(size) - buffer.length(),
-                                kReadFileBufferLength)
-                     : std::min(buffer.room(), kReadFileUnknownBufferLength);
-      uv_buf_t buf = uv_buf_init(buffer.tail(), static_cast<unsigned>(want));
+      uv_buf_t buf =
+          uv_buf_init(job.buffer.tail(), static_cast<unsigned>(want));
       const ssize_t n =
           co_await UvFs(loop, uv_fs_read, file.fd(), &buf, 1u, int64_t{-1});
       if (n < 0) {
-        err = static_cast<int>(n);
-        syscall = "read";
+        job.Fail(static_cast<int>(n), "read");
         break;
       }
-      buffer.Grow(static_cast<size_t>(n));
-      if (n == 0)
+      job.buffer.Grow(static_cast<size_t>(n));
+      if (n == 0 ||
+          (job.known_size &&
+           job.buffer.length() == static_cast<size_t>(job.size))) {
         break;
-      if (known_size) {
-        if (buffer.length() == static_cast<size_t>(size))
-          break;
-        if (!chunked && static_cast<size_t>(n) < want)
-          break;  // A short single read ends it, as stock.
       }
     }
-    if (err == UV_EFBIG)
-      too_large = size;
+    const int close_err = static_cast<int>(co_await file.Close(loop));
+    if (close_err < 0)
+      job.Fail(close_err, "close");
   }
-  const int close_err = static_cast<int>(co_await file.Close(loop));
-  if (too_large >= 0) {
-    co_return settler.RejectWith([too_large](Environment* env) {
+
+  if (job.too_large >= 0) {
+    const int64_t size = job.too_large;
+    co_return settler.RejectWith([size](Environment* env) {
       return ERR_FS_FILE_TOO_LARGE(
-          env->isolate(), "File size (%d) is greater than 2 GiB", too_large);
+          env->isolate(), "File size (%d) is greater than 2 GiB", size);
     });
   }
-  if (err < 0)
-    co_return settler.RejectUV(err, syscall);
-  if (close_err < 0)
-    co_return settler.RejectUV(close_err, "close");
-  settler.Resolve([&buffer](Environment* env) { return buffer.Release(env); });
+  if (job.err < 0) {
+    co_return settler.RejectUV(job.err, job.syscall,
+                               job.err_has_path() ? job.path.c_str()
+                                                  : nullptr);
+  }
+  settler.Resolve([&job](Environment* env) { return job.buffer.Release(env); });
 }
 
 void ReadFile(const FunctionCallbackInfo<Value>& args) {
@@ -297,7 +504,184 @@ void ReadFile(const FunctionCallbackInfo<Value>& args) {
     return;
   }
   auto task = ReadFileTask(env, std::move(settler), std::move(path),
-                           args[1].As<v8::Int32>()->Value());
+                           args[1].As<Int32>()->Value());
+  task.InitTracking(env);
+  task.Start();
+}
+
+constexpr size_t kWriteFileMaxChunkSize = 512 * 1024;
+
+struct WriteJob : FileOutcome {
+  std::string path;
+  int flags = 0;
+  int mode = 0;
+  bool flush = false;
+  const char* data = nullptr;
+  size_t length = 0;
+  size_t written = 0;
+
+  // On a pool thread: open, the first write, and when that was all, fsync
+  // (flush) and close.
+  void Run() {
+    const int opened = sync_fs::Open(path, flags, mode);
+    if (opened < 0) {
+      Fail(opened, "open");
+      done = true;  // Nothing was opened: nothing left to do.
+      return;
+    }
+    fd = opened;
+    if (length > 0) {  // Empty data: no write at all, as stock.
+      const ssize_t n = sync_fs::Write(
+          fd, data, std::min(length, kWriteFileMaxChunkSize));
+      if (n < 0) {
+        Fail(static_cast<int>(n), "write");
+        return CloseOnThread();
+      }
+      written = static_cast<size_t>(n);
+      if (written < length)
+        return;  // More chunks: the coroutine writes them.
+    }
+    if (flush) {
+      const int r = sync_fs::Fsync(fd);
+      if (r < 0)
+        Fail(r, "fsync");
+    }
+    CloseOnThread();
+  }
+};
+
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> WriteFileTask(
+    Environment* env,
+    PromiseSettler settler,
+    std::string path,
+    v8::Global<Object> data_holder,
+    const char* data,
+    size_t length,
+    int flags,
+    int mode,
+    bool flush) {
+  uv_loop_t* loop = env->event_loop();
+  WriteJob job;
+  job.path = std::move(path);
+  job.flags = flags;
+  job.mode = mode;
+  job.flush = flush;
+  job.data = data;
+  job.length = length;
+  const int status = co_await UvWork(loop, [&job] { job.Run(); });
+  UvFile file(std::exchange(job.fd, -1));
+  if (status < 0)
+    co_return;  // Cancelled at teardown before it ran.
+
+  if (!job.done) {
+    while (job.written < job.length) {
+      const size_t chunk =
+          std::min(job.length - job.written, kWriteFileMaxChunkSize);
+      uv_buf_t buf = uv_buf_init(const_cast<char*>(job.data + job.written),
+                                 static_cast<unsigned>(chunk));
+      const ssize_t n =
+          co_await UvFs(loop, uv_fs_write, file.fd(), &buf, 1u, int64_t{-1});
+      if (n < 0) {
+        job.Fail(static_cast<int>(n), "write");
+        break;
+      }
+      job.written += static_cast<size_t>(n);
+    }
+    if (job.err == 0 && job.flush) {
+      const ssize_t r = co_await UvFs(loop, uv_fs_fsync, file.fd());
+      if (r < 0)
+        job.Fail(static_cast<int>(r), "fsync");
+    }
+    const int close_err = static_cast<int>(co_await file.Close(loop));
+    if (close_err < 0)
+      job.Fail(close_err, "close");
+  }
+  // The view stays reachable until every write finished.
+  data_holder.Reset();
+  if (job.err < 0) {
+    co_return settler.RejectUV(job.err, job.syscall,
+                               job.err_has_path() ? job.path.c_str()
+                                                  : nullptr);
+  }
+  settler.ResolveUndefined();
+}
+
+// writeFile(path, data, flags, mode, flush): data an ArrayBufferView (lib
+// turns strings into Buffers first, as stock does).
+void WriteFile(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 5);
+  CHECK(args[1]->IsArrayBufferView());
+  CHECK(args[2]->IsInt32());
+  CHECK(args[3]->IsInt32());
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], permission::PermissionScope::kFileSystemWrite,
+                &settler, &path)) {
+    return;
+  }
+  Local<ArrayBufferView> view = args[1].As<ArrayBufferView>();
+  const char* data =
+      static_cast<const char*>(view->Buffer()->Data()) + view->ByteOffset();
+  auto task = WriteFileTask(env, std::move(settler), std::move(path),
+                            v8::Global<Object>(env->isolate(), view), data,
+                            view->ByteLength(), args[2].As<Int32>()->Value(),
+                            args[3].As<Int32>()->Value(), args[4]->IsTrue());
+  task.InitTracking(env);
+  task.Start();
+}
+
+struct TruncateJob : FileOutcome {
+  std::string path;
+  int64_t length = 0;
+
+  // open 'r+', ftruncate, close, as stock's truncate(path, len).
+  void Run() {
+    const int opened = sync_fs::Open(path, O_RDWR, 0666);
+    if (opened < 0) {
+      Fail(opened, "open");
+      done = true;  // Nothing was opened: nothing left to do.
+      return;
+    }
+    fd = opened;
+    const int r = sync_fs::Ftruncate(fd, length);
+    if (r < 0)
+      Fail(r, "ftruncate");
+    CloseOnThread();
+  }
+};
+
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> TruncateTask(
+    Environment* env, PromiseSettler settler, std::string path, int64_t len) {
+  TruncateJob job;
+  job.path = std::move(path);
+  job.length = len;
+  const int status =
+      co_await UvWork(env->event_loop(), [&job] { job.Run(); });
+  UvFile file(std::exchange(job.fd, -1));  // Closed by the job; belt only.
+  if (status < 0)
+    co_return;
+  if (job.err < 0) {
+    co_return settler.RejectUV(job.err, job.syscall,
+                               job.err_has_path() ? job.path.c_str()
+                                                  : nullptr);
+  }
+  settler.ResolveUndefined();
+}
+
+// truncate(path, len): len an integer >= 0 (lib validates and clamps).
+void Truncate(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 2);
+  CHECK(args[1]->IsNumber());
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], permission::PermissionScope::kFileSystemWrite,
+                &settler, &path)) {
+    return;
+  }
+  const int64_t len = static_cast<int64_t>(args[1].As<v8::Number>()->Value());
+  auto task = TruncateTask(env, std::move(settler), std::move(path), len);
   task.InitTracking(env);
   task.Start();
 }
@@ -305,8 +689,13 @@ void ReadFile(const FunctionCallbackInfo<Value>& args) {
 void CreatePerIsolateProperties(IsolateData* isolate_data,
                                 Local<ObjectTemplate> target) {
   Isolate* isolate = isolate_data->isolate();
-  SetMethod(isolate, target, "stat", Stat);
+  SetMethod(isolate, target, "access", Access);
+  SetMethod(isolate, target, "fstat", FStat);
+  SetMethod(isolate, target, "lstat", LStat);
   SetMethod(isolate, target, "readFile", ReadFile);
+  SetMethod(isolate, target, "stat", Stat);
+  SetMethod(isolate, target, "truncate", Truncate);
+  SetMethod(isolate, target, "writeFile", WriteFile);
 }
 
 void CreatePerContextProperties(Local<Object> target,
@@ -315,8 +704,13 @@ void CreatePerContextProperties(Local<Object> target,
                                 void* priv) {}
 
 void RegisterExternalReferences(ExternalReferenceRegistry* registry) {
-  registry->Register(Stat);
+  registry->Register(Access);
+  registry->Register(FStat);
+  registry->Register(LStat);
   registry->Register(ReadFile);
+  registry->Register(Stat);
+  registry->Register(Truncate);
+  registry->Register(WriteFile);
 }
 
 }  // namespace fs_binding

@@ -84,6 +84,72 @@ for (const [name, data] of Object.entries(files))
   await sameError(binding.readFile(tmpdir.path, O_RDONLY),
                   fsp.readFile(tmpdir.path));
 
+  // lstat sees the link, fstat the open file; errors name lstat/fstat.
+  const link = tmpdir.resolve('link');
+  fs.symlinkSync(tmpdir.resolve('small'), link);
+  for (const bigint of [false, true]) {
+    assert.deepStrictEqual(getStatsFromBinding(await binding.lstat(link, bigint)),
+                           await fsp.lstat(link, { bigint }));
+    const fh = await fsp.open(tmpdir.resolve('small'));
+    assert.deepStrictEqual(getStatsFromBinding(await binding.fstat(fh.fd, bigint)),
+                           await fh.stat({ bigint }));
+    await fh.close();
+  }
+  await sameError(binding.lstat(missing, false), fsp.lstat(missing));
+  {
+    const fh = await fsp.open(tmpdir.resolve('small'));
+    const fd = fh.fd;
+    await fh.close();
+    await sameError(binding.fstat(fd, false), (async () => {
+      // Stock's fstat on a closed fd, through the callback API's error.
+      const { promisify } = require('util');
+      return promisify(fs.fstat)(fd);
+    })());
+  }
+
+  // access.
+  const { R_OK, W_OK, X_OK } = fs.constants;
+  assert.strictEqual(await binding.access(tmpdir.resolve('small'), R_OK | W_OK),
+                     undefined);
+  await sameError(binding.access(missing, R_OK), fsp.access(missing, R_OK));
+  if (!common.isIBMi && process.getuid?.() !== 0) {
+    await sameError(binding.access(tmpdir.resolve('small'), X_OK),
+                    fsp.access(tmpdir.resolve('small'), X_OK));
+  }
+
+  // writeFile: flags and modes as stock, chunked past 512 KiB, flush,
+  // and the bytes land.
+  const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND } = fs.constants;
+  const w = O_WRONLY | O_CREAT | O_TRUNC;
+  const out = tmpdir.resolve('out');
+  for (const data of [files.empty, files.small, files.chunked, files.big]) {
+    for (const flush of [false, true]) {
+      assert.strictEqual(await binding.writeFile(out, data, w, 0o644, flush),
+                         undefined);
+      assert.ok(fs.readFileSync(out).equals(data));
+    }
+  }
+  await binding.writeFile(out, Buffer.from('a'), w, 0o644, false);
+  await binding.writeFile(out, new Uint8Array([98, 99]).subarray(1), O_WRONLY | O_CREAT | O_APPEND,
+                          0o644, false);
+  assert.strictEqual(fs.readFileSync(out, 'latin1'), 'ac');
+  const fresh = tmpdir.resolve('fresh-mode');
+  await binding.writeFile(fresh, files.small, w, 0o600, false);
+  assert.strictEqual(fs.statSync(fresh).mode & 0o777, 0o600 & ~process.umask());
+  await sameError(binding.writeFile(path.join(missing, 'x'), files.small, w, 0o666, false),
+                  fsp.writeFile(path.join(missing, 'x'), files.small));
+  await sameError(binding.writeFile(tmpdir.path, files.small, w, 0o666, false),
+                  fsp.writeFile(tmpdir.path, files.small));
+
+  // truncate.
+  fs.writeFileSync(out, 'hello world');
+  assert.strictEqual(await binding.truncate(out, 5), undefined);
+  assert.strictEqual(fs.readFileSync(out, 'latin1'), 'hello');
+  await binding.truncate(out, 0);
+  assert.strictEqual(fs.statSync(out).size, 0);
+  await sameError(binding.truncate(missing, 0), fsp.truncate(missing, 0));
+  await sameError(binding.truncate(tmpdir.path, 0), fsp.truncate(tmpdir.path, 0));
+
   // Many at once, on one loop, each with its own result.
   const many = await Promise.all(Array.from({ length: 200 }, (_, i) =>
     binding.readFile(tmpdir.resolve(i % 2 ? 'small' : 'chunked'), O_RDONLY)));

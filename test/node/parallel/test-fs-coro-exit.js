@@ -18,7 +18,7 @@ const script = `
 for (const when of ['sync', 'immediate']) {
   const code = when === 'sync' ? script.replace(
     'setImmediate(() => process.exit(7));', 'process.exit(7);') : script;
-  const child = spawnSync(process.execPath, ['--expose-internals', '-e', code],
+  const child = spawnSync(process.execPath, ['--expose-internals', '--no-warnings', '-e', code],
                           { encoding: 'utf8' });
   assert.strictEqual(child.signal, null, when);
   assert.strictEqual(child.status, 7, `${when}: ${child.stderr}`);
