@@ -3,13 +3,18 @@
 # benchmark/README.md.
 #
 #   make bench-deps    peers (npm ci in benchmark/), floor, malloc counter, runner
-#   make bench-quick   stat + readFile 1 KiB, 1 and 16 in flight, 3 runs (< 5 min)
-#   make bench         the full matrix (about 20-25 minutes on 2 cores)
-#   make bench-test    unit tests of the runner; bench-check: 10 s self-check
+#   make bench-quick   stat + readFile 1 KiB at 1, 16 and 64 in flight, 3 runs (< 5 min)
+#   make bench         the full matrix (about 30 minutes on 2 cores)
+#   make bench-proof   the headline configurations, 15 paired runs each, with
+#                      95% intervals (< 30 min; on a quiet machine)
+#   make bench-test    unit tests of the runner; bench-check: short self-check
+#
+# The runner exits non-zero when a requested contender is missing or any run
+# fails (the causes are printed last), so every bench target fails with it.
 #
 # Variables: BENCH_SYSTEM_NODE=1 adds the machine's node as a contender
 # labelled NOT the fork (development stand-in); BENCH_ARGS passes more
-# runner options (e.g. BENCH_ARGS='--runs=5 --baseline=fork-callback').
+# runner options (e.g. BENCH_ARGS='--runs=5 --seed=1 --baseline=fork-callback').
 
 BENCH_DIR       := $(REPO)/benchmark
 BENCH_BUILD     := $(BUILD)/bench
@@ -31,7 +36,7 @@ BENCH_RUN := cd $(REPO) && $(BENCH_HOST_NODE) $(BENCH_RUNNER) \
   --floor=$(BENCH_FLOOR) --malloc-count=$(BENCH_MALLOC) \
   $(if $(BENCH_SYSTEM_NODE),--system-node) $(BENCH_ARGS)
 
-.PHONY: bench-lock bench-deps bench-quick bench bench-check bench-test bench-upstream-check bench-clean
+.PHONY: bench-lock bench-deps bench-quick bench bench-proof bench-check bench-test bench-upstream-check bench-clean
 
 # Bun and Deno from npm, pinned by benchmark/package-lock.json.
 $(BENCH_PEERS): $(BENCH_DIR)/package.json $(BENCH_DIR)/package-lock.json
@@ -70,15 +75,24 @@ bench-quick: bench-deps
 bench: bench-deps
 	@$(BENCH_RUN) --preset=full
 
-# Unit tests of the runner (statistics, report, chart); no binaries needed.
+# The proof preset: stat @1 and @64, readFile 1 KiB @16 and @64, readFile
+# 64 KiB @16, writeFile 1 KiB @16; 15 paired runs of each contender the
+# headline compares, allocation counts repeated 3 times. Run it on a quiet
+# machine: the report says whether it was, by its own measure.
+bench-proof: bench-deps
+	@$(BENCH_RUN) --preset=proof
+
+# Unit tests of the runner (statistics, plan, noise, report, chart; exit status
+# end to end with stand-in binaries): no benchmark binaries needed.
 bench-test: $(BENCH_RUNNER)
 	@$(BENCH_HOST_NODE) --test $(BENCH_BUILD)/runner/test/*.test.js
 
-# Fast self-check of the harness: type-check, then one short run of every
-# piece (workload on each runtime, floor, alloc counts) on stat only.
+# Fast self-check of the harness: one short run of every piece (workload on
+# each runtime, floor, alloc counts) on stat only. Fails, like every bench
+# target, when a contender is missing or a run fails.
 bench-check: bench-deps
 	@$(BENCH_RUN) --preset=quick --workloads=stat --concurrency=1 --runs=1 \
-	  --duration=0.1 --warmup=0.05 --out=$(BENCH_BUILD)/check --tag=check
+	  --duration=0.1 --warmup=0.05 --alloc-repeats=1 --out=$(BENCH_BUILD)/check --tag=check
 
 # The Node-style benchmark files, run in upstream's --test mode against
 # upstream's benchmark/common.js from the pinned tarball, with the fork

@@ -1,9 +1,12 @@
 // The comparison runner: every configuration (contender × workload ×
-// in-flight count) in its own process, several runs each, interleaved so that
-// drifting machine load spreads over all contenders; then allocation counts
-// and memory at load; then results.json, report.md and chart.svg.
+// in-flight count) in its own process, several runs each. Each run of a
+// configuration's contenders is one block, in an order shuffled afresh per
+// block by a seeded PRNG (pairs run back to back); then optional latency
+// runs, then repeated allocation counts; then results.json, report.md and
+// chart.svg. Exits non-zero, naming each cause, when a requested contender is
+// missing or any run failed.
 //
-//   node build/bench/runner/main.js --preset=quick|full [options]   (see usage)
+//   node build/bench/runner/main.js --preset=quick|full|proof [options]   (see usage)
 
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -11,14 +14,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  allocCommand, contenders, notApplicable, probe, workloadCommand,
-  type Contender, type Paths,
+  NO_CORO_FLAG, STOCK, SUBJECT, THREADPOOL_SIZE, allocCommand, contenders, notApplicable, probe,
+  sha256File, workDifference, workloadCommand, type Contender, type Paths,
 } from './contenders.js';
 import { runJson } from './exec.js';
+import { between, reading, verdict } from './noise.js';
+import { type Config, schedule } from './plan.js';
+import { deriveSeed, mulberry32, newSeed } from './prng.js';
 import { fmtRatio, fmtUs, markdown } from './report-md.js';
 import { svg } from './report-svg.js';
-import type { ContenderStatus, Results } from './results.js';
-import { configKey, memoryAtLoad, summarize } from './stats.js';
+import type { ContenderStatus, Headline, Results } from './results.js';
+import { allocSummaries, compare, configKey, memoryAtLoad, summarize } from './stats.js';
+import { exitCode, failures } from './status.js';
 import { load, machine } from './sysinfo.js';
 import type { AllocLine, AllocSample, Load, Sample, WorkloadLine } from './types.js';
 
@@ -28,51 +35,115 @@ const ALL_WORKLOADS = [
   'readfile-1m-buffer', 'readfile-1m-utf8', 'writefile-1k', 'readdir-100',
 ];
 
+/**
+ * Warm-up operations per workload, the same for every contender (at least
+ * 2,000). The warm-up ends earlier when two consecutive 100 ms windows agree
+ * within 5%, or at the preset's time cap.
+ */
+export const WARMUP_OPS: Record<string, number> = {
+  'stat': 30000, 'access': 30000, 'open-close': 15000,
+  'readfile-1k-buffer': 15000, 'readfile-1k-utf8': 15000,
+  'readfile-64k-buffer': 5000, 'readfile-64k-utf8': 5000,
+  'readfile-1m-buffer': 2000, 'readfile-1m-utf8': 2000,
+  'writefile-1k': 5000, 'readdir-100': 5000,
+};
+const MIN_WARMUP_OPS = 2000;
+const WINDOW_MS = 100;
+const STABLE_PCT = 5;
+
+/** The headline configurations (and the proof preset's). */
+export const HEADLINE: Config[] = [
+  { workload: 'stat', concurrency: 1 },
+  { workload: 'stat', concurrency: 64 },
+  { workload: 'readfile-1k-buffer', concurrency: 16 },
+  { workload: 'readfile-1k-buffer', concurrency: 64 },
+  { workload: 'readfile-64k-buffer', concurrency: 16 },
+  { workload: 'writefile-1k', concurrency: 16 },
+];
+
 interface Preset {
   runs: number;
   duration: number;
-  warmup: number;
+  /** Warm-up time cap, seconds. */
+  warmupMax: number;
+  /** Explicit configurations; else the cross product below. */
+  configs: Config[] | null;
   workloads: string[];
   concurrency: number[];
+  /** Contenders run by default (others are listed as skipped); null: all. */
+  contenders: string[] | null;
+  /** Allocation configurations: explicit, or workloads × in-flight counts. */
+  allocConfigs: Config[] | null;
   allocWorkloads: string[];
   allocConcurrency: number[];
   allocOps: number;
+  allocRepeats: number;
+  allocWarmup: number;
 }
 
 const PRESETS: Record<string, Preset> = {
   quick: {
-    runs: 3, duration: 0.5, warmup: 0.2,
+    runs: 3, duration: 0.5, warmupMax: 0.5, configs: null,
     workloads: ['stat', 'readfile-1k-buffer'],
-    concurrency: [1, 16],
+    concurrency: [1, 16, 64],
+    contenders: null,
+    allocConfigs: null,
     allocWorkloads: ['stat', 'readfile-1k-buffer'],
     allocConcurrency: [1],
-    allocOps: 4000,
+    allocOps: 4000, allocRepeats: 3, allocWarmup: 0.3,
   },
   full: {
-    runs: 3, duration: 1, warmup: 0.3,
+    runs: 3, duration: 1, warmupMax: 1, configs: null,
     workloads: ALL_WORKLOADS,
     concurrency: [1, 16, 64],
+    contenders: null,
+    allocConfigs: null,
     allocWorkloads: ALL_WORKLOADS,
     allocConcurrency: [1, 64],
-    allocOps: 4000,
+    allocOps: 4000, allocRepeats: 3, allocWarmup: 0.5,
+  },
+  // At least 10 paired runs of each headline configuration, for intervals
+  // that can carry a claim; the contenders the headline compares.
+  proof: {
+    runs: 15, duration: 1, warmupMax: 1, configs: HEADLINE,
+    workloads: [], concurrency: [],
+    contenders: [SUBJECT, STOCK, 'fork-callback', 'floor', 'one-hop-ref', 'bun-promises', 'deno-promises'],
+    allocConfigs: HEADLINE,
+    allocWorkloads: [], allocConcurrency: [],
+    allocOps: 4000, allocRepeats: 3, allocWarmup: 0.5,
   },
 };
 
-const USAGE = `usage: node main.js [--preset=quick|full] [options]
-  --runs=N  --duration=S  --warmup=S       override the preset
-  --workloads=a,b  --concurrency=1,16      override the preset
+const USAGE = `usage: node main.js [--preset=quick|full|proof] [options]
+  --runs=N  --duration=S  --warmup=S       override the preset (--warmup: warm-up time cap)
+  --warmup-ops=N                           warm-up operations for every workload (>= ${MIN_WARMUP_OPS})
+  --workloads=a,b  --concurrency=1,16      override the preset's configurations (cross product)
   --contenders=id,id                       run only these (others listed as skipped)
-  --baseline=ID                            ratios against this (default fork-promises)
+  --baseline=ID                            ratios against this (default: ${STOCK} once the
+                                           binary has ${NO_CORO_FLAG}, else ${SUBJECT})
+  --seed=N                                 seed of the shuffles and the bootstrap (default: random)
+  --allow-missing=id,pat*                  do not fail when these contenders are missing
   --system-node                            add the machine's node, labelled NOT the fork
   --no-alloc                               skip allocation counts
+  --alloc-concurrency=1,16,64              in-flight counts of the allocation runs
+  --alloc-repeats=N  --alloc-ops=N         allocation runs per configuration, batch cap
+  --latency                                add one latency-mode run per configuration
   --load-concurrency=64                    in-flight count for memory at load
   --bench-dir=DIR   --out=DIR   --tag=NAME
   --fork-node=PATH --system-node-path=PATH --bun=PATH --deno=PATH
   --floor=PATH --malloc-count=PATH
+Exit status: 0 when every requested contender ran and every run succeeded; 1
+otherwise (the causes are printed last and recorded in results.json); 2 for
+bad arguments.
 `;
 
 function list(s: string | undefined): string[] | undefined {
   return s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
+function usageError(msg: string): never {
+  process.stderr.write(`${msg}\n${USAGE}`);
+  process.exit(2);
 }
 
 const { values: a } = parseArgs({
@@ -81,12 +152,19 @@ const { values: a } = parseArgs({
     'runs': { type: 'string' },
     'duration': { type: 'string' },
     'warmup': { type: 'string' },
+    'warmup-ops': { type: 'string' },
     'workloads': { type: 'string' },
     'concurrency': { type: 'string' },
     'contenders': { type: 'string' },
-    'baseline': { type: 'string', default: 'fork-promises' },
+    'baseline': { type: 'string' },
+    'seed': { type: 'string' },
+    'allow-missing': { type: 'string' },
     'system-node': { type: 'boolean', default: false },
     'no-alloc': { type: 'boolean', default: false },
+    'alloc-concurrency': { type: 'string' },
+    'alloc-repeats': { type: 'string' },
+    'alloc-ops': { type: 'string' },
+    'latency': { type: 'boolean', default: false },
     'load-concurrency': { type: 'string', default: '64' },
     'bench-dir': { type: 'string', default: 'benchmark' },
     'out': { type: 'string' },
@@ -105,21 +183,46 @@ if (a.help) {
   process.exit(0);
 }
 const preset = PRESETS[a.preset];
-if (!preset) {
-  process.stderr.write(`unknown preset ${a.preset}\n${USAGE}`);
-  process.exit(2);
-}
+if (!preset) usageError(`unknown preset ${a.preset}`);
+
 const runs = Number(a.runs ?? preset.runs);
 const duration = Number(a.duration ?? preset.duration);
-const warmup = Number(a.warmup ?? preset.warmup);
-const workloads = list(a.workloads) ?? preset.workloads;
-const concurrency = (list(a.concurrency) ?? preset.concurrency.map(String)).map(Number);
+const warmupMax = Number(a.warmup ?? preset.warmupMax);
+const warmupOverride = a['warmup-ops'] === undefined ? null : Number(a['warmup-ops']);
+if (warmupOverride !== null && !(warmupOverride >= MIN_WARMUP_OPS)) usageError(`--warmup-ops must be at least ${MIN_WARMUP_OPS}`);
+if (!(runs >= 1) || !(duration > 0) || !(warmupMax > 0)) usageError('--runs, --duration and --warmup must be positive');
+const workloadsArg = list(a.workloads);
+const concurrencyArg = list(a.concurrency)?.map(Number);
+const crossConfigs = (ws: string[], ks: number[]) => ws.flatMap((workload) => ks.map((concurrency) => ({ workload, concurrency })));
+const configs: Config[] = workloadsArg !== undefined || concurrencyArg !== undefined || preset.configs === null
+  ? crossConfigs(workloadsArg ?? (preset.configs ? [...new Set(preset.configs.map((c) => c.workload))] : preset.workloads),
+    concurrencyArg ?? (preset.configs ? [...new Set(preset.configs.map((c) => c.concurrency))] : preset.concurrency))
+  : preset.configs;
+const workloads = [...new Set(configs.map((c) => c.workload))];
+const concurrency = [...new Set(configs.map((c) => c.concurrency))].sort((x, y) => x - y);
+for (const w of workloads) {
+  if (!ALL_WORKLOADS.includes(w)) usageError(`unknown workload ${w}`);
+}
+if (concurrency.some((k) => !(k >= 1))) usageError('in-flight counts must be >= 1');
+const warmupOps: Record<string, number> = Object.fromEntries(workloads.map((w) => [w, warmupOverride ?? WARMUP_OPS[w] ?? 5000]));
 const loadConcurrency = Number(a['load-concurrency']);
+const allocRepeats = Number(a['alloc-repeats'] ?? preset.allocRepeats);
+const allocOps = Number(a['alloc-ops'] ?? preset.allocOps);
+const allocConcurrencyArg = list(a['alloc-concurrency'])?.map(Number);
+if (allocConcurrencyArg?.some((k) => !(k >= 1))) usageError('--alloc-concurrency: in-flight counts must be >= 1');
+const allocConfigs: Config[] = a['no-alloc']
+  ? []
+  : allocConcurrencyArg !== undefined || preset.allocConfigs === null
+    ? crossConfigs(
+      preset.allocConfigs ? [...new Set(preset.allocConfigs.map((c) => c.workload))].filter((w) => workloads.includes(w))
+        : workloads.filter((w) => preset.allocWorkloads.includes(w)),
+      allocConcurrencyArg ?? preset.allocConcurrency)
+    : preset.allocConfigs.filter((c) => workloads.includes(c.workload));
+const allocConcurrency = [...new Set(allocConfigs.map((c) => c.concurrency))].sort((x, y) => x - y);
+const seed = a.seed === undefined ? newSeed() : Number(a.seed) >>> 0;
+const allowMissing = list(a['allow-missing']) ?? [];
 const benchDir = path.resolve(a['bench-dir']);
 const tmpdir = os.tmpdir();
-for (const w of workloads) {
-  if (!ALL_WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}`);
-}
 
 const paths: Paths = {
   forkNode: path.resolve(a['fork-node']),
@@ -130,6 +233,7 @@ const paths: Paths = {
   mallocCount: path.resolve(a['malloc-count']),
   workloadScript: path.join(benchDir, 'workload/fs-workload.mjs'),
   allocScript: path.join(benchDir, 'workload/alloc.mjs'),
+  probeScript: path.join(benchDir, 'workload/probe.mjs'),
 };
 
 function versionOf(bin: string): string {
@@ -152,72 +256,96 @@ function gitHead(dir: string): string | null {
   }
 }
 
+function log(s: string): void {
+  process.stderr.write(`${s}\n`);
+}
+
+// Child environment: no NODE_OPTIONS leaking in from the caller; the same
+// thread-pool size for every runtime that honours one.
+const childEnv: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmpdir, UV_THREADPOOL_SIZE: THREADPOOL_SIZE };
+delete childEnv['NODE_OPTIONS'];
+
 const all = contenders(paths, {
   systemNode: a['system-node'],
   systemNodeVersion: a['system-node'] ? versionOf(paths.systemNode) : '',
 });
 const only = list(a.contenders);
+for (const id of only ?? []) {
+  if (!all.some((c) => c.id === id)) usageError(`unknown contender ${id} (known: ${all.map((c) => c.id).join(', ')})`);
+}
+const inPreset = (id: string) => preset.contenders === null || preset.contenders.includes(id) || id.startsWith('sysnode-');
 const statuses: ContenderStatus[] = all.map((c) => {
-  const p = only && !only.includes(c.id)
-    ? { ok: false, detail: 'skipped: not in --contenders' }
-    : probe(c, paths);
+  const requested = only ? only.includes(c.id) : inPreset(c.id);
+  let p = requested
+    ? probe(c, paths, childEnv)
+    : { state: 'skipped' as const, detail: only ? 'skipped: not in --contenders' : `skipped: not in the ${a.preset} preset`,
+      versions: null, exec_argv: null, exec_path: null, sha256: null, binary_mtime: null };
+  // Asked for by name: a contender waiting for a feature is missing.
+  if (p.state === 'unavailable' && only?.includes(c.id)) p = { ...p, state: 'missing' };
   return {
     id: c.id, label: c.label, runtime: c.runtime, api: c.api, binary: c.binary, flags: c.flags,
-    fork: c.fork, available: p.ok, detail: p.detail,
+    fork: c.fork, available: p.state === 'ok', state: p.state, detail: p.detail, pair_with: c.pairWith,
+    pool: c.pool, versions: p.versions, exec_argv: p.exec_argv, exec_path: p.exec_path, sha256: p.sha256,
+    binary_mtime: p.binary_mtime,
+    differences: c.differences.map((d) => ({ workload: d.workload.source, note: d.note })),
   };
 });
+const statusOf = (id: string) => statuses.find((s) => s.id === id);
 const available = all.filter((_, i) => statuses[i]?.available === true);
+const isAvailable = (id: string) => available.some((c) => c.id === id);
 
-// The baseline: the requested one, else the system node's promises as a
-// labelled stand-in when the fork is missing.
-let baseline: string | null = a.baseline;
-let baselineNote: string | null = null;
-if (!available.some((c) => c.id === baseline)) {
-  const missing = statuses.find((s) => s.id === baseline);
+// Until the binary has --no-fs-coro, fork-promises measures the stock path.
+const subjectStatus = statusOf(SUBJECT);
+const stockStatus = statusOf(STOCK);
+if (subjectStatus?.available && stockStatus?.state === 'unavailable') {
+  subjectStatus.detail += ` — measures the stock path: ${stockStatus.detail.replace(/^not available: /, '')}, so there is no fast path yet`;
+}
+
+// The baseline: as requested; by default the stock path once it exists,
+// else fork-promises; else the system node's promises as a labelled stand-in.
+const requestedBaseline = a.baseline ?? (isAvailable(STOCK) ? STOCK : SUBJECT);
+let baseline: string | null = requestedBaseline;
+let baselineNote: string | null = a.baseline === undefined && !isAvailable(STOCK)
+  ? `${STOCK} ${stockStatus?.state === 'unavailable' ? 'is not available (the binary has no --no-fs-coro)' : 'did not run'}, so the baseline is ${SUBJECT}`
+  : null;
+if (!isAvailable(baseline)) {
+  const missing = statusOf(baseline);
   const stand = available.find((c) => c.id === 'sysnode-promises');
-  baselineNote = `${a.baseline} is missing (${missing?.detail ?? 'unknown contender'})`;
+  baselineNote = `${requestedBaseline} is not available (${missing?.detail ?? 'unknown contender'})`;
   baseline = stand ? stand.id : null;
   if (stand) baselineNote += `; ${stand.id} stands in`;
 }
-const forkStatus = statuses.find((s) => s.id === 'fork-promises');
-const forkPresent = forkStatus?.available === true;
+const subject = isAvailable(SUBJECT) ? SUBJECT : isAvailable('sysnode-promises') ? 'sysnode-promises' : null;
+const forkPresent = subjectStatus?.available === true;
 const sysnode = statuses.find((s) => s.id === 'sysnode-promises' && s.available);
 const standIn = forkPresent
   ? null
   : sysnode
-    ? `Produced with the system node (${sysnode.detail}) as a stand-in: NOT the fork. Fork binary missing: ${forkStatus?.detail ?? 'unknown'}.`
-    : `The fork binary is missing (${forkStatus?.detail ?? 'unknown'}): no fork figures in this run.`;
+    ? `Produced with the system node (${sysnode.detail}) as a stand-in: NOT the fork. Fork binary missing: ${subjectStatus?.detail ?? 'unknown'}.`
+    : `The fork binary is missing (${subjectStatus?.detail ?? 'unknown'}): no fork figures in this run.`;
 
 const startedAt = new Date();
 const stamp = startedAt.toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace(/[:]/g, '');
 const tag = a.tag ?? (forkPresent ? 'fork' : sysnode ? `system-node-${sysnode.detail.split('.')[0]}` : 'no-fork');
 const outDir = path.resolve(a.out ?? path.join(benchDir, 'results'), `${stamp}-${a.preset}-${tag}`);
 
-// Child environment: no NODE_OPTIONS leaking in from the caller.
-const childEnv: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmpdir };
-delete childEnv['NODE_OPTIONS'];
-
-function log(s: string): void {
-  process.stderr.write(`${s}\n`);
-}
-
+// Every planned configuration with the reason it has no figures, if any.
 const planned: { contender: string; workload: string; concurrency: number }[] = [];
 const notes = new Map<string, string>();
-for (const w of workloads) {
-  for (const k of concurrency) {
-    for (let i = 0; i < all.length; i++) {
-      const c = all[i] as Contender;
-      const st = statuses[i] as ContenderStatus;
-      planned.push({ contender: c.id, workload: w, concurrency: k });
-      const na = notApplicable(c, k);
-      if (!st.available) notes.set(configKey(c.id, w, k), `missing: ${st.detail}`);
-      else if (na) notes.set(configKey(c.id, w, k), na);
-    }
+for (const { workload: w, concurrency: k } of configs) {
+  for (const [i, c] of all.entries()) {
+    const st = statuses[i] as ContenderStatus;
+    if (st.state === 'skipped') continue;
+    planned.push({ contender: c.id, workload: w, concurrency: k });
+    const na = notApplicable(c, k);
+    if (!st.available) notes.set(configKey(c.id, w, k), st.state === 'missing' ? `missing: ${st.detail}` : st.detail);
+    else if (na) notes.set(configKey(c.id, w, k), na);
   }
 }
 
-const timeoutMs = (duration + warmup) * 1000 + 60_000;
+const timeoutMs = (duration + warmupMax) * 1000 + 60_000;
 const samples: Sample[] = [];
+const allocs: AllocSample[] = [];
 let loadMax: Load = load();
 const loadStart = loadMax;
 
@@ -228,93 +356,168 @@ function noteLoad(l: Load): void {
   };
 }
 
-async function timedRun(c: Contender, w: string, k: number, run: number, phase: Sample['phase']): Promise<Sample> {
+const byId = new Map(all.map((c) => [c.id, c]));
+const pairOf = (id: string) => byId.get(id)?.pairWith ?? null;
+const applies = (c: Config) => available.filter((x) => notApplicable(x, c.concurrency) === null).map((x) => x.id);
+
+async function child(argv: string[], env: NodeJS.ProcessEnv, ms: number) {
   const l = load();
   noteLoad(l);
-  const argv = workloadCommand(c, paths, [`--workload=${w}`, `--concurrency=${k}`,
-    `--duration=${duration}`, `--warmup=${warmup}`, `--tmpdir=${tmpdir}`]);
-  const { line, error } = await runJson(argv, childEnv, timeoutMs);
-  const result = line as WorkloadLine | null;
-  return { contender: c.id, workload: w, concurrency: k, run, phase, load: l, result, error };
+  const r0 = reading();
+  const res = await runJson(argv, env, ms);
+  const noise = between(r0, reading());
+  return { ...res, load: l, noise };
 }
 
-const jobs: (() => Promise<void>)[] = [];
-for (let run = 1; run <= runs; run++) {
-  for (const w of workloads) {
-    for (const k of concurrency) {
-      for (const c of available) {
-        if (notApplicable(c, k)) continue;
-        jobs.push(async () => {
-          const s = await timedRun(c, w, k, run, 'timed');
-          samples.push(s);
-          log(`  ${c.id} ${w} @${k} run ${run}: ${s.result ? fmtUs(s.result.us_per_op) + '/op' : `FAILED ${s.error ?? ''}`}`);
-        });
+const jobs: { label: string; run: () => Promise<void> }[] = [];
+const timedPlan = schedule(configs, runs, applies, pairOf, mulberry32(deriveSeed(seed, 'timed')));
+for (const p of timedPlan) {
+  const c = byId.get(p.contender) as Contender;
+  jobs.push({
+    label: `${c.id} ${p.workload} @${p.concurrency} run ${p.run}`,
+    run: async () => {
+      const argv = workloadCommand(c, paths, [`--workload=${p.workload}`, `--concurrency=${p.concurrency}`,
+        `--duration=${duration}`, `--warmup-ops=${warmupOps[p.workload]}`, `--warmup-max=${warmupMax}`,
+        `--window-ms=${WINDOW_MS}`, `--stable-pct=${STABLE_PCT}`, `--tmpdir=${tmpdir}`]);
+      const r = await child(argv, childEnv, timeoutMs);
+      const result = r.line as WorkloadLine | null;
+      samples.push({ contender: c.id, workload: p.workload, concurrency: p.concurrency, run: p.run, phase: 'timed',
+        block: p.block, position: p.position, load: r.load, noise: r.noise, result, error: r.error });
+      log(`  ${c.id} ${p.workload} @${p.concurrency} run ${p.run}: ${result ? `${fmtUs(result.us_per_op)}/op (warm-up: ${result.warmup?.ended_by ?? '?'})` : `FAILED ${r.error ?? ''}`}`);
+    },
+  });
+}
+
+if (a.latency) {
+  const latPlan = schedule(configs, 1, applies, pairOf, mulberry32(deriveSeed(seed, 'latency')));
+  for (const p of latPlan) {
+    const c = byId.get(p.contender) as Contender;
+    jobs.push({
+      label: `${c.id} ${p.workload} @${p.concurrency} latency`,
+      run: async () => {
+        const argv = workloadCommand(c, paths, [`--workload=${p.workload}`, `--concurrency=${p.concurrency}`,
+          `--duration=${duration}`, `--warmup-ops=${warmupOps[p.workload]}`, `--warmup-max=${warmupMax}`,
+          `--tmpdir=${tmpdir}`, '--mode=latency']);
+        const r = await child(argv, childEnv, timeoutMs);
+        const result = r.line as WorkloadLine | null;
+        samples.push({ contender: c.id, workload: p.workload, concurrency: p.concurrency, run: 1, phase: 'latency',
+          block: p.block, position: p.position, load: r.load, noise: r.noise, result, error: r.error });
+        log(`  latency ${c.id} ${p.workload} @${p.concurrency}: ${result?.latency_us ? `p50 ${fmtUs(result.latency_us.p50)}, p99 ${fmtUs(result.latency_us.p99)}` : `FAILED ${r.error ?? ''}`}`);
+      },
+    });
+  }
+}
+
+// Allocation counts: every repeat is a block per configuration, shuffled;
+// Node contenders also run the noop workload at each in-flight count.
+const allocAvailable = available.filter((x) => x.allocs);
+const allocIds = new Set(allocAvailable.map((x) => x.id));
+const allocPlanConfigs: Config[] = [
+  ...allocConcurrency.map((concurrency) => ({ workload: 'noop', concurrency })),
+  ...allocConfigs,
+];
+const allocApplies = (c: Config) => allocAvailable
+  .filter((x) => notApplicable(x, c.concurrency) === null && !(c.workload === 'noop' && x.runtime === 'floor'))
+  .map((x) => x.id);
+const allocPlan = schedule(allocPlanConfigs, allocRepeats, allocApplies, pairOf, mulberry32(deriveSeed(seed, 'alloc')));
+for (const p of allocPlan) {
+  const c = byId.get(p.contender) as Contender;
+  jobs.push({
+    label: `alloc ${c.id} ${p.workload} @${p.concurrency} repeat ${p.run}`,
+    run: async () => {
+      const countFile = path.join(tmpdir, `malloc-count-${process.pid}-${allocs.length}.txt`);
+      rmSync(countFile, { force: true });
+      const env: NodeJS.ProcessEnv = { ...childEnv };
+      if (existsSync(paths.mallocCount)) {
+        env['LD_PRELOAD'] = paths.mallocCount;
+        env['MALLOC_COUNT_OUT'] = countFile;
       }
-    }
-  }
-}
-// Memory at load needs runs at loadConcurrency; add one per configuration if
-// the timed runs do not include that in-flight count.
-if (!concurrency.includes(loadConcurrency)) {
-  for (const w of workloads) {
-    for (const c of available) {
-      if (notApplicable(c, loadConcurrency)) continue;
-      jobs.push(async () => {
-        const s = await timedRun(c, w, loadConcurrency, 1, 'load-memory');
-        samples.push(s);
-        log(`  ${c.id} ${w} @${loadConcurrency} (memory at load): ${s.result ? `${(s.result.memory.rss_max / 2 ** 20).toFixed(1)} MiB RSS peak` : `FAILED ${s.error ?? ''}`}`);
-      });
-    }
-  }
-}
-
-const allocs: AllocSample[] = [];
-const allocWorkloads = workloads.filter((w) => preset.allocWorkloads.includes(w));
-if (!a['no-alloc']) {
-  for (const c of available.filter((x) => x.allocs)) {
-    const ws = c.runtime === 'floor' ? allocWorkloads : ['noop', ...allocWorkloads];
-    for (const w of ws) {
-      for (const k of preset.allocConcurrency) {
-        if (notApplicable(c, k)) continue;
-        jobs.push(async () => {
-          const l = load();
-          noteLoad(l);
-          const countFile = path.join(tmpdir, `malloc-count-${process.pid}-${allocs.length}.txt`);
-          rmSync(countFile, { force: true });
-          const env: NodeJS.ProcessEnv = { ...childEnv };
-          if (existsSync(paths.mallocCount)) {
-            env['LD_PRELOAD'] = paths.mallocCount;
-            env['MALLOC_COUNT_OUT'] = countFile;
-          }
-          const args = [`--workload=${w}`, `--concurrency=${k}`, `--tmpdir=${tmpdir}`];
-          args.push(c.runtime === 'floor' ? `--alloc-ops=${preset.allocOps}` : `--ops=${preset.allocOps}`);
-          const { line, error } = await runJson(allocCommand(c, paths, args), env, 120_000);
-          rmSync(countFile, { force: true });
-          const result = line as AllocLine | null;
-          allocs.push({ contender: c.id, workload: w, concurrency: k, load: l, result, error });
-          log(`  alloc ${c.id} ${w} @${k}: ${result ? `heap ${result.heap_bytes_per_op?.toFixed(0) ?? '—'} B/op, ${result.mallocs_per_op?.toFixed(2) ?? '—'} mallocs/op` : `FAILED ${error ?? ''}`}`);
-        });
+      const args = [`--workload=${p.workload}`, `--concurrency=${p.concurrency}`, `--tmpdir=${tmpdir}`];
+      if (c.runtime === 'floor') {
+        args.push(`--alloc-ops=${allocOps}`, `--warmup-ops=${warmupOps[p.workload] ?? 5000}`, `--warmup-max=${preset.allocWarmup}`);
+      } else {
+        args.push(`--ops=${allocOps}`, `--warmup=${preset.allocWarmup}`);
       }
-    }
-  }
+      const r = await child(allocCommand(c, paths, args), env, 120_000);
+      rmSync(countFile, { force: true });
+      const result = r.line as AllocLine | null;
+      allocs.push({ contender: c.id, workload: p.workload, concurrency: p.concurrency, repeat: p.run,
+        load: r.load, noise: r.noise, result, error: r.error });
+      log(`  alloc ${c.id} ${p.workload} @${p.concurrency} #${p.run}: ${result ? `heap ${result.heap_bytes_per_op?.toFixed(0) ?? '—'} B/op, ${result.mallocs_per_op?.toFixed(2) ?? '—'} mallocs/op` : `FAILED ${r.error ?? ''}`}`);
+    },
+  });
 }
 
-log(`fs benchmark, preset ${a.preset}: ${jobs.length} processes; ${available.length} of ${all.length} contenders available`);
+log(`fs benchmark, preset ${a.preset}, seed ${seed}: ${jobs.length} processes; ` +
+  `${available.length} of ${all.length} contenders available`);
 for (const s of statuses) {
-  log(`  ${s.available ? 'ok     ' : s.detail.startsWith('skipped') ? 'SKIPPED' : 'MISSING'} ${s.id}: ${s.detail}`);
+  const tagFor = { ok: 'ok           ', missing: 'MISSING      ', unavailable: 'not available', skipped: 'SKIPPED      ' }[s.state];
+  log(`  ${tagFor} ${s.id}: ${s.detail}`);
 }
 if (standIn) log(`  NOTE: ${standIn}`);
+if (baselineNote) log(`  baseline: ${baselineNote}`);
 for (const [i, job] of jobs.entries()) {
   if (i % 20 === 0) log(`[${i + 1}/${jobs.length}]`);
-  await job();
+  await job.run();
 }
 
 const loadEnd = load();
 noteLoad(loadEnd);
 const finishedAt = new Date();
-const summaries = summarize(samples, planned, notes, baseline);
+const summaries = summarize(samples, planned, notes, baseline, seed);
+
+// The headline: the subject against each reference, per headline configuration.
+const headline: Headline[] = [];
+if (subject !== null) {
+  const callback = subject === SUBJECT ? 'fork-callback' : 'sysnode-callback';
+  const roles: { role: string; other: string; kind: 'speed' | 'floor' }[] = [
+    { role: 'stock path', other: STOCK, kind: 'speed' },
+    { role: 'callback API', other: callback, kind: 'speed' },
+    { role: 'Bun', other: 'bun-promises', kind: 'speed' },
+    { role: 'Deno', other: 'deno-promises', kind: 'speed' },
+    { role: 'libuv floor', other: 'floor', kind: 'floor' },
+    { role: 'one-hop reference', other: 'one-hop-ref', kind: 'floor' },
+  ];
+  for (const h of HEADLINE) {
+    if (!configs.some((c) => c.workload === h.workload && c.concurrency === h.concurrency)) continue;
+    headline.push({
+      ...h, subject,
+      rows: roles.map((r) => {
+        const st = statusOf(r.other);
+        const c = byId.get(r.other);
+        const note = !st || !st.available ? `${st?.state === 'skipped' ? 'skipped' : 'not available'}: ${st?.detail.replace(/^(skipped|not available): /, '') ?? 'unknown contender'}`
+          : c && workDifference(c, h.workload) ? `not the same work: ${workDifference(c, h.workload)}` : null;
+        const comparison = st?.available ? compare(samples, h.workload, h.concurrency, subject, r.other, seed) : null;
+        return { ...r, note, comparison };
+      }),
+    });
+  }
+}
+
+// A binary rebuilt during the run makes its figures a mix: check the hashes again.
+const changed: string[] = [];
+const rehashed = new Map<string, string>();
+for (const st of statuses) {
+  if (!st.available || !st.exec_path || !st.sha256) continue;
+  let now = rehashed.get(st.exec_path);
+  if (now === undefined) {
+    try {
+      now = sha256File(st.exec_path, true);
+    } catch (e) {
+      now = `unreadable (${(e as Error).message})`;
+    }
+    rehashed.set(st.exec_path, now);
+  }
+  if (now !== st.sha256) {
+    changed.push(`the binary of ${st.id} changed during the run: ${st.exec_path} sha256 ${st.sha256.slice(0, 16)} at the start, ${now.slice(0, 16)} at the end`);
+  }
+}
+
+const timedNoise = samples.filter((s) => s.phase === 'timed').map((s) => s.noise);
+const noise = verdict(timedNoise);
+const fails = [...changed, ...failures(statuses, samples, allocs, allowMissing)];
 const results: Results = {
-  schema: 1,
+  schema: 2,
   preset: a.preset,
   title: `node-coro fs benchmark (${a.preset}), ${startedAt.toISOString().slice(0, 10)}` +
     (forkPresent ? '' : ' — NOT the fork'),
@@ -322,49 +525,67 @@ const results: Results = {
   started_at: startedAt.toISOString(),
   finished_at: finishedAt.toISOString(),
   duration_s: (finishedAt.getTime() - startedAt.getTime()) / 1000,
-  machine: machine(tmpdir),
+  machine: machine(tmpdir, THREADPOOL_SIZE),
   source: {
     repo_commit: gitHead(path.dirname(benchDir)),
     fork_commit: existsSync(paths.forkNode) ? gitHead(path.resolve(paths.forkNode, '../../..')) : null,
   },
+  seed,
   conditions: {
     load_start: loadStart,
     load_end: loadEnd,
     loadavg1_max: loadMax.loadavg1,
     build_processes_max: loadMax.build_processes,
-    noisy: loadMax.build_processes > 0 || loadStart.loadavg1 > 1,
+    noise,
+    noisy: noise.noisy,
   },
   settings: {
-    runs, duration_s: duration, warmup_s: warmup, workloads, concurrency,
+    runs, duration_s: duration,
+    warmup: { ops: warmupOps, max_s: warmupMax, window_ms: WINDOW_MS, stable_pct: STABLE_PCT },
+    workloads, concurrency, configs,
     load_concurrency: loadConcurrency,
-    alloc_workloads: a['no-alloc'] ? [] : allocWorkloads,
-    alloc_concurrency: preset.allocConcurrency,
-    alloc_ops: preset.allocOps,
+    alloc_workloads: [...new Set(allocConfigs.map((c) => c.workload))],
+    alloc_concurrency: allocConcurrency,
+    alloc_ops: allocOps,
+    alloc_repeats: allocConfigs.length ? allocRepeats : 0,
+    latency: a.latency,
+    uv_threadpool_size: THREADPOOL_SIZE,
+    allow_missing: allowMissing,
   },
-  baseline: { requested: a.baseline, used: baseline, note: baselineNote },
+  baseline: { requested: requestedBaseline, used: baseline, note: baselineNote },
+  subject,
   contenders: statuses,
   summaries,
+  headline,
   memory_at_load: memoryAtLoad(samples, loadConcurrency),
+  alloc_summaries: allocSummaries(allocs, new Set(all.filter((c) => c.runtime === 'floor' && allocIds.has(c.id)).map((c) => c.id))),
   allocs,
   samples,
+  failures: fails,
+  exit_code: exitCode(fails),
 };
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
-const md = markdown(results);
-writeFileSync(path.join(outDir, 'report.md'), md);
+writeFileSync(path.join(outDir, 'report.md'), markdown(results));
 writeFileSync(path.join(outDir, 'chart.svg'), svg(results));
 
 // A short console table: us/op and ratio per configuration.
 process.stdout.write(`\n${results.title}\n`);
 if (standIn) process.stdout.write(`${standIn}\n`);
 for (const s of summaries) {
-  if (s.note?.startsWith('missing') || s.note?.startsWith('skipped')) continue;
-  process.stdout.write(`${s.contender.padEnd(18)} ${s.workload.padEnd(20)} @${String(s.concurrency).padEnd(3)} ` +
+  if (s.us_per_op_median === null && s.note && !s.note.startsWith('failed')) continue;
+  process.stdout.write(`${s.contender.padEnd(22)} ${s.workload.padEnd(20)} @${String(s.concurrency).padEnd(3)} ` +
     `${fmtUs(s.us_per_op_median).padStart(10)} ${s.spread_pct === null ? '' : `±${s.spread_pct.toFixed(0)}%`.padStart(5)} ` +
     `${fmtRatio(s.speed_vs_baseline).padStart(7)}${s.note ? `  ${s.note}` : ''}\n`);
 }
 for (const s of statuses.filter((x) => !x.available)) {
-  process.stdout.write(`${s.detail.startsWith('skipped') ? 'SKIPPED' : 'MISSING'} ${s.id}: ${s.detail}\n`);
+  process.stdout.write(`${{ ok: 'ok', missing: 'MISSING', unavailable: 'not available', skipped: 'SKIPPED' }[s.state]} ${s.id}: ${s.detail}\n`);
 }
+process.stdout.write(`noise: others used ${noise.other_cores_avg.toFixed(3)} cores on average during the timed runs ` +
+  `(${noise.disturbed} of ${noise.runs} runs above 0.1): ${noise.noisy ? 'NOISY' : 'not noisy by that measure'}\n`);
 process.stdout.write(`\nwrote ${path.relative(process.cwd(), outDir)}/{results.json,report.md,chart.svg} in ${Math.round(results.duration_s)} s\n`);
+if (fails.length) {
+  process.stderr.write(`\nFAILED (exit ${results.exit_code}):\n${fails.map((f) => `  ${f}`).join('\n')}\n`);
+}
+process.exitCode = results.exit_code;

@@ -84,7 +84,7 @@ export function svg(r: Results): string {
   });
   r.contenders.filter((c) => !c.available).forEach((c, i) => {
     const yy = ly + (present.length + i) * legendRowH;
-    const what = c.detail.startsWith('skipped') ? c.detail : `MISSING — ${c.detail}`;
+    const what = c.state === 'missing' ? `MISSING — ${c.detail}` : c.detail;
     o.push(`<text x="${left + 18}" y="${yy + 9}" fill="#b00">${esc(`${c.id}: ${what}`)}</text>`);
   });
   o.push('</svg>');

@@ -48,7 +48,8 @@ export interface Machine {
   tmpdir: string;
 }
 
-export function machine(tmpdir: string): Machine {
+/** `threadpool`: the UV_THREADPOOL_SIZE the runner gives every child. */
+export function machine(tmpdir: string, threadpool: string): Machine {
   const cpuinfo = readText('/proc/cpuinfo');
   const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
   const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readText('/etc/os-release'))?.[1] ?? os.type();
@@ -66,7 +67,7 @@ export function machine(tmpdir: string): Machine {
     kernel: os.release(),
     os: pretty,
     host_node: process.version,
-    uv_threadpool_size: process.env['UV_THREADPOOL_SIZE'] ?? 'default (4)',
+    uv_threadpool_size: threadpool,
     tmpdir,
   };
 }

@@ -21,6 +21,9 @@
 //   counted by the LD_PRELOAD library between two in-band markers
 //   (fs.accessSync on /.malloc-count/reset and /.malloc-count/report), minus
 //   the cost of an empty marker pair. Omitted when the library is not loaded.
+// - frees after GC/op: frees from the start of the batch to after two forced
+//   full GCs that follow it (weak callbacks of request objects, ArrayBuffer
+//   backing stores released at GC), so frees that GC defers are counted too.
 // The workload "noop" measures the driver loop alone (an operation that does
 // nothing), so its cost can be told apart from the operation's.
 //
@@ -64,7 +67,7 @@ function noopOps() {
 
 function readCounts() {
   const lines = fs.readFileSync(countFile, 'utf8').trim().split('\n');
-  const m = /calls=(\d+) frees=(\d+) bytes=(\d+)/.exec(lines[lines.length - 1]);
+  const m = /calls=(\d+) frees=(\d+) bytes=(\d+)/.exec(lines[lines.length - 1] ?? '');
   if (!m) throw new Error(`no malloc-count line in ${countFile}`);
   return { calls: Number(m[1]), frees: Number(m[2]), bytes: Number(m[3]) };
 }
@@ -107,17 +110,29 @@ try {
     const done = await runCount(ops, batch);
     if (counting) fs.accessSync('/.malloc-count/report');
     const h1 = v8.getHeapStatistics();
+    const batchCounts = counting ? readCounts() : null;
     await settle();
     const gcsIn = gcs - gc0;
-    result = { ops: done, gcs: gcsIn, h0, h1 };
+    // Frees that wait for GC: two full GCs, let weak callbacks and the
+    // deferred ArrayBuffer frees run, then the cumulative counters again.
+    let afterGc = null;
+    if (counting) {
+      globalThis.gc();
+      globalThis.gc();
+      await settle();
+      fs.accessSync('/.malloc-count/report');
+      afterGc = readCounts();
+    }
+    result = { ops: done, gcs: gcsIn, h0, h1, batchCounts, afterGc };
     if (gcsIn === 0 || batch / 2 < concurrency) break;
     batch = Math.floor(batch / 2);
   }
 
-  const { ops: n, gcs: gcsIn, h0, h1 } = result;
+  const { ops: n, gcs: gcsIn, h0, h1, batchCounts, afterGc } = result;
   const out = {
     tool: 'fs-alloc',
     runtime: runtimeInfo(),
+    exec_argv: process.execArgv,
     workload,
     api,
     concurrency,
@@ -129,13 +144,15 @@ try {
     mallocs_per_op: null,
     malloc_bytes_per_op: null,
     frees_per_op: null,
+    frees_after_gc_per_op: null,
     malloc_counter: counting ? 'LD_PRELOAD malloc-count' : 'not loaded',
   };
   if (counting) {
-    const c = readCounts();
+    const c = batchCounts;
     out.mallocs_per_op = (c.calls - empty.calls) / n;
     out.malloc_bytes_per_op = (c.bytes - empty.bytes) / n;
     out.frees_per_op = (c.frees - empty.frees) / n;
+    out.frees_after_gc_per_op = (afterGc.frees - 2 * empty.frees) / n;
     out.malloc_marker_cost = empty;
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
