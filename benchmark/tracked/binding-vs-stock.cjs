@@ -5,7 +5,7 @@
 // flight, with no async hooks and with an AsyncLocalStorage in use (which
 // enables an init hook, so every resource gets a resource object).
 //
-//   out/Release/node --expose-internals benchmark/tracked/binding-vs-stock.js
+//   out/Release/node --expose-internals benchmark/tracked/binding-vs-stock.cjs
 //
 // Each configuration runs in a child process of its own (AsyncLocalStorage
 // cannot be switched off again), warms up with 3,000 operations, then
