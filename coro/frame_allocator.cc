@@ -58,6 +58,8 @@ struct ThreadFrameCache {
   std::array<size_t, kFrameSizeClassCount> counts{};
   size_t capacity = kDefaultFrameCacheCapacity;
   int64_t live_frames = 0;
+  int64_t live_bytes = 0;
+  uint64_t frees = 0;
   uint64_t hits = 0;
   uint64_t misses = 0;
   uint64_t oversize = 0;
@@ -132,6 +134,7 @@ void* AllocateFrame(size_t size) {
   if (size_class == kFrameSizeClassCount) {
     if (cache != nullptr) {
       cache->live_frames++;
+      cache->live_bytes += static_cast<int64_t>(size);
       cache->oversize++;
     }
     return SystemAllocate(size);
@@ -140,6 +143,7 @@ void* AllocateFrame(size_t size) {
   if (cache == nullptr)
     return SystemAllocate(block_size);
   cache->live_frames++;
+  cache->live_bytes += static_cast<int64_t>(block_size);
   void* ptr;
   FreeBlock* block = cache->heads[size_class];
   if (block != nullptr) {
@@ -162,14 +166,19 @@ void FreeFrame(void* ptr, size_t size) noexcept {
   const size_t size_class = FrameSizeClass(size);
   ThreadFrameCache* cache = Cache();
   if (cache == nullptr || size_class == kFrameSizeClassCount) {
-    if (cache != nullptr)
+    if (cache != nullptr) {
       cache->live_frames--;
+      cache->live_bytes -= static_cast<int64_t>(size);
+      cache->frees++;
+    }
     ::operator delete(ptr);
     return;
   }
   const size_t block_size = FrameSizeClassBytes(size_class);
   Unpoison(ptr, block_size);
   cache->live_frames--;
+  cache->live_bytes -= static_cast<int64_t>(block_size);
+  cache->frees++;
   if (cache->counts[size_class] >= cache->capacity) {
     cache->released++;
     ::operator delete(ptr);
@@ -190,6 +199,8 @@ FrameAllocatorStats GetFrameAllocatorStats() {
   if (cache == nullptr)
     return stats;
   stats.live_frames = cache->live_frames;
+  stats.live_bytes = cache->live_bytes;
+  stats.frees = cache->frees;
   stats.hits = cache->hits;
   stats.misses = cache->misses;
   stats.oversize = cache->oversize;

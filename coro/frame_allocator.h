@@ -50,6 +50,9 @@ struct FrameSizeClassStats {
 // since the thread's first allocation.
 struct FrameAllocatorStats {
   int64_t live_frames = 0;  // Allocated here minus freed here (all sizes).
+  // Bytes of those frames (block sizes for pooled ones, as they occupy).
+  int64_t live_bytes = 0;
+  uint64_t frees = 0;       // Frames freed here (to a list or the system).
   uint64_t hits = 0;        // Pooled allocations served from a free list.
   uint64_t misses = 0;      // Pooled allocations that found the list empty.
   uint64_t oversize = 0;    // Allocations above kMaxPooledFrameSize.

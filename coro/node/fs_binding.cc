@@ -34,6 +34,7 @@
 #include "coro/node/promise.h"
 #include "coro/node/tracked_task-inl.h"
 #include "coro/uv_file.h"
+#include "coro/frame_allocator.h"
 #include "coro/uv_fs.h"
 #include "coro/uv_work.h"
 #include "env-inl.h"
@@ -185,7 +186,7 @@ void StatPath(const FunctionCallbackInfo<Value>& args, const char* syscall) {
   }
   auto task = StatTask<const char*>(env, std::move(settler), Fn, syscall,
                                     std::move(path), args[1]->IsTrue());
-  task.InitTracking(env);
+  task.InitTracking(env, syscall);
   task.Start();
 }
 
@@ -205,7 +206,7 @@ void FStat(const FunctionCallbackInfo<Value>& args) {
   auto task = StatTask<uv_file>(env, std::move(settler), uv_fs_fstat, "fstat",
                                 args[0].As<Int32>()->Value(),
                                 args[1]->IsTrue());
-  task.InitTracking(env);
+  task.InitTracking(env, "fstat");
   task.Start();
 }
 
@@ -230,7 +231,7 @@ void Access(const FunctionCallbackInfo<Value>& args) {
   }
   auto task = AccessTask(env, std::move(settler), std::move(path),
                          args[1].As<Int32>()->Value());
-  task.InitTracking(env);
+  task.InitTracking(env, "access");
   task.Start();
 }
 
@@ -505,7 +506,7 @@ void ReadFile(const FunctionCallbackInfo<Value>& args) {
   }
   auto task = ReadFileTask(env, std::move(settler), std::move(path),
                            args[1].As<Int32>()->Value());
-  task.InitTracking(env);
+  task.InitTracking(env, "readFile");
   task.Start();
 }
 
@@ -627,7 +628,7 @@ void WriteFile(const FunctionCallbackInfo<Value>& args) {
                             v8::Global<Object>(env->isolate(), view), data,
                             view->ByteLength(), args[2].As<Int32>()->Value(),
                             args[3].As<Int32>()->Value(), args[4]->IsTrue());
-  task.InitTracking(env);
+  task.InitTracking(env, "writeFile");
   task.Start();
 }
 
@@ -682,8 +683,86 @@ void Truncate(const FunctionCallbackInfo<Value>& args) {
   }
   const int64_t len = static_cast<int64_t>(args[1].As<v8::Number>()->Value());
   auto task = TruncateTask(env, std::move(settler), std::move(path), len);
-  task.InitTracking(env);
+  task.InitTracking(env, "truncate");
   task.Start();
+}
+
+// ---------------------------------------------------------------------------
+// getStats(): the calling thread's coroutine counters, for node:coro.
+//   { frames: { live, liveBytes, allocations, reuses, frees, released,
+//               oversize, cachedFrames, cachedBytes, capacity,
+//               classes: [{ blockSize, cachedFrames, cachedBytes }] },
+//     tasks: { live, kinds: { <kind>: { started, finished, live } } } }
+// Only size classes holding frames are listed.
+
+void SetNumber(Local<Context> context, Local<Object> target, const char* name,
+               double value) {
+  Isolate* isolate = context->GetIsolate();
+  target
+      ->Set(context, OneByteString(isolate, name),
+            v8::Number::New(isolate, value))
+      .Check();
+}
+
+void GetStats(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  Isolate* isolate = env->isolate();
+  Local<Context> context = env->context();
+  const FrameAllocatorStats frames = GetFrameAllocatorStats();
+
+  Local<Object> frames_obj = Object::New(isolate);
+  SetNumber(context, frames_obj, "live", static_cast<double>(frames.live_frames));
+  SetNumber(context, frames_obj, "liveBytes",
+            static_cast<double>(frames.live_bytes));
+  SetNumber(context, frames_obj, "allocations",
+            static_cast<double>(frames.hits + frames.misses + frames.oversize));
+  SetNumber(context, frames_obj, "reuses", static_cast<double>(frames.hits));
+  SetNumber(context, frames_obj, "frees", static_cast<double>(frames.frees));
+  SetNumber(context, frames_obj, "released",
+            static_cast<double>(frames.released));
+  SetNumber(context, frames_obj, "oversize",
+            static_cast<double>(frames.oversize));
+  SetNumber(context, frames_obj, "cachedFrames",
+            static_cast<double>(frames.cached_frames));
+  SetNumber(context, frames_obj, "cachedBytes",
+            static_cast<double>(frames.cached_bytes));
+  SetNumber(context, frames_obj, "capacity",
+            static_cast<double>(frames.capacity));
+  v8::LocalVector<Value> classes(isolate);
+  for (const FrameSizeClassStats& cls : frames.classes) {
+    if (cls.cached_frames == 0)
+      continue;
+    Local<Object> entry = Object::New(isolate);
+    SetNumber(context, entry, "blockSize", static_cast<double>(cls.block_size));
+    SetNumber(context, entry, "cachedFrames",
+              static_cast<double>(cls.cached_frames));
+    SetNumber(context, entry, "cachedBytes",
+              static_cast<double>(cls.cached_bytes));
+    classes.push_back(entry);
+  }
+  frames_obj
+      ->Set(context, OneByteString(isolate, "classes"),
+            v8::Array::New(isolate, classes.data(), classes.size()))
+      .Check();
+
+  Local<Object> tasks_obj = Object::New(isolate);
+  SetNumber(context, tasks_obj, "live",
+            static_cast<double>(env->coro_tasks()->size()));
+  Local<Object> kinds = Object::New(isolate);
+  for (const TaskKindStats& kind : GetTaskKindStats()) {
+    Local<Object> entry = Object::New(isolate);
+    SetNumber(context, entry, "started", static_cast<double>(kind.started));
+    SetNumber(context, entry, "finished", static_cast<double>(kind.finished));
+    SetNumber(context, entry, "live",
+              static_cast<double>(kind.started - kind.finished));
+    kinds->Set(context, OneByteString(isolate, kind.kind), entry).Check();
+  }
+  tasks_obj->Set(context, OneByteString(isolate, "kinds"), kinds).Check();
+
+  Local<Object> result = Object::New(isolate);
+  result->Set(context, OneByteString(isolate, "frames"), frames_obj).Check();
+  result->Set(context, OneByteString(isolate, "tasks"), tasks_obj).Check();
+  args.GetReturnValue().Set(result);
 }
 
 void CreatePerIsolateProperties(IsolateData* isolate_data,
@@ -691,6 +770,7 @@ void CreatePerIsolateProperties(IsolateData* isolate_data,
   Isolate* isolate = isolate_data->isolate();
   SetMethod(isolate, target, "access", Access);
   SetMethod(isolate, target, "fstat", FStat);
+  SetMethod(isolate, target, "getStats", GetStats);
   SetMethod(isolate, target, "lstat", LStat);
   SetMethod(isolate, target, "readFile", ReadFile);
   SetMethod(isolate, target, "stat", Stat);
@@ -706,6 +786,7 @@ void CreatePerContextProperties(Local<Object> target,
 void RegisterExternalReferences(ExternalReferenceRegistry* registry) {
   registry->Register(Access);
   registry->Register(FStat);
+  registry->Register(GetStats);
   registry->Register(LStat);
   registry->Register(ReadFile);
   registry->Register(Stat);

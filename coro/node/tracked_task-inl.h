@@ -18,9 +18,10 @@ TrackedPromise<T, Provider>::get_return_object() noexcept {
 }
 
 template <typename T, AsyncWrap::ProviderType Provider>
-void UvTrackedTask<T, Provider>::InitTracking(Environment* env) {
+void UvTrackedTask<T, Provider>::InitTracking(Environment* env,
+                                              const char* kind) {
   promise_type& promise = this->promise();
-  promise.tracking().Init(env, Provider, &promise);
+  promise.tracking().Init(env, Provider, &promise, kind);
   this->Track(env->coro_tasks());
 }
 

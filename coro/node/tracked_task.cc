@@ -1,7 +1,13 @@
 #include "coro/node/tracked_task.h"
 
+#include <array>
+#include <cstring>
+#include <string>
+
 #include "async_context_frame.h"
+#include "coro/frame_allocator.h"
 #include "env-inl.h"
+#include "memory_tracker-inl.h"
 #include "node_internals.h"
 #include "tracing/traced_value.h"
 #include "util-inl.h"
@@ -31,7 +37,54 @@ const char* ProviderName(AsyncWrap::ProviderType provider) {
   }
 }
 
+// The calling thread's task counters by kind. Kinds are few and fixed (the
+// binding's operations), so a small array searched by pointer, then by
+// content, is enough.
+constexpr size_t kMaxTaskKinds = 64;
+struct KindCounters {
+  std::array<TaskKindStats, kMaxTaskKinds> kinds{};
+  size_t count = 0;
+
+  int IndexOf(const char* kind) {
+    for (size_t i = 0; i < count; i++) {
+      if (kinds[i].kind == kind || strcmp(kinds[i].kind, kind) == 0)
+        return static_cast<int>(i);
+    }
+    CHECK_LT(count, kMaxTaskKinds);
+    kinds[count] = TaskKindStats{kind, 0, 0};
+    return static_cast<int>(count++);
+  }
+};
+thread_local KindCounters tls_kind_counters;
+
 }  // namespace
+
+void CoroutineMemory::MemoryInfo(MemoryTracker* tracker) const {
+  const FrameAllocatorStats stats = GetFrameAllocatorStats();
+  tracker->TrackFieldWithSize("frames_in_flight",
+                              static_cast<size_t>(stats.live_bytes),
+                              "CoroutineFramesInFlight");
+  // Edge names must outlive the snapshot: one static name per class.
+  static const std::array<std::string, kFrameSizeClassCount> names = [] {
+    std::array<std::string, kFrameSizeClassCount> result;
+    for (size_t i = 0; i < kFrameSizeClassCount; i++)
+      result[i] = "free_list_" + std::to_string(FrameSizeClassBytes(i)) + "B";
+    return result;
+  }();
+  for (size_t i = 0; i < kFrameSizeClassCount; i++) {
+    const FrameSizeClassStats& cls = stats.classes[i];
+    if (cls.cached_bytes == 0)
+      continue;
+    tracker->TrackFieldWithSize(names[i].c_str(), cls.cached_bytes,
+                                "CoroutineFrameFreeList");
+  }
+}
+
+std::vector<TaskKindStats> GetTaskKindStats() {
+  const KindCounters& counters = tls_kind_counters;
+  return std::vector<TaskKindStats>(counters.kinds.begin(),
+                                    counters.kinds.begin() + counters.count);
+}
 
 const detail::TaskHooks TaskTracking::kHooks{
     &TaskTracking::SegmentBegin,
@@ -72,8 +125,12 @@ Local<Object> TaskTracking::resource(Isolate* isolate) const {
 
 void TaskTracking::Init(Environment* env,
                         AsyncWrap::ProviderType provider,
-                        detail::PromiseCore* root) {
+                        detail::PromiseCore* root,
+                        const char* kind) {
   CHECK_NULL(env_);
+  CHECK_NOT_NULL(kind);
+  kind_ = tls_kind_counters.IndexOf(kind);
+  tls_kind_counters.kinds[kind_].started++;
   CHECK_NOT_NULL(env);
   CHECK_NE(provider, AsyncWrap::PROVIDER_NONE);
   CHECK(!root->started());
@@ -98,6 +155,13 @@ void TaskTracking::Init(Environment* env,
                                       static_cast<int64_t>(async_id_),
                                       "data",
                                       tracing::CastTracedValue(data));
+  }
+
+  if (*TRACE_EVENT_API_GET_CATEGORY_GROUP_ENABLED(
+          TRACING_CATEGORY_NODE2(fs, async))) {
+    TRACE_EVENT_NESTABLE_ASYNC_BEGIN0(TRACING_CATEGORY_NODE2(fs, async),
+                                      kind,
+                                      static_cast<int64_t>(async_id_));
   }
 
   if (ResourceObservable()) {
@@ -168,7 +232,17 @@ void TaskTracking::Finished(detail::PromiseCore* root) {
   TaskTracking* self = From(root);
   CHECK(!self->waiting_);
   self->CloseScope();
+  tls_kind_counters.kinds[self->kind_].finished++;
   Environment* env = self->env_;
+  // One nestable async event per operation, as node_file.cc emits one per
+  // FSReqPromise request (a multi-step operation is one event).
+  if (*TRACE_EVENT_API_GET_CATEGORY_GROUP_ENABLED(
+          TRACING_CATEGORY_NODE2(fs, async))) {
+    TRACE_EVENT_NESTABLE_ASYNC_END0(
+        TRACING_CATEGORY_NODE2(fs, async),
+        tls_kind_counters.kinds[self->kind_].kind,
+        static_cast<int64_t>(self->async_id_));
+  }
   if (*TRACE_EVENT_API_GET_CATEGORY_GROUP_ENABLED(
           TRACING_CATEGORY_NODE1(async_hooks))) {
     TRACE_EVENT_NESTABLE_ASYNC_END0(TRACING_CATEGORY_NODE1(async_hooks),

@@ -42,10 +42,13 @@
 
 #if defined(NODE_WANT_INTERNALS) && NODE_WANT_INTERNALS
 
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "async_wrap.h"
 #include "coro/detail/task_promise.h"
+#include "memory_tracker.h"
 #include "node_internals.h"
 #include "v8.h"
 
@@ -54,6 +57,28 @@ namespace node {
 class Environment;
 
 namespace coro {
+
+// Counts of tracked tasks by kind ("stat", "readFile", ...), for the calling
+// thread: every Environment runs on a thread of its own, so a worker sees its
+// own. live = started - finished.
+struct TaskKindStats {
+  const char* kind;
+  uint64_t started;
+  uint64_t finished;
+};
+std::vector<TaskKindStats> GetTaskKindStats();
+
+// What an Environment's coroutines hold, for heap snapshots (tracked by
+// Environment::MemoryInfo): the calling thread's frames in flight and the
+// frame free-list, per size class, as nodes named CoroutineFramesInFlight and
+// CoroutineFrameFreeList. The frames are C++ memory V8 cannot see; their sizes
+// come from the frame allocator's counters.
+class CoroutineMemory final : public MemoryRetainer {
+ public:
+  void MemoryInfo(MemoryTracker* tracker) const override;
+  SET_MEMORY_INFO_NAME(CoroutineMemory)
+  SET_SELF_SIZE(CoroutineMemory)
+};
 
 // The per-task state behind the hooks: one lives in every tracked task's
 // promise, reached through PromiseCore::hook_data(). Not a template, so the
@@ -70,9 +95,12 @@ class TaskTracking {
   // anything can observe it, and emits init and the trace event. Once,
   // before Start(); UvTrackedTask::InitTracking also lists the task in
   // env->coro_tasks().
+  // `kind` names the operation in GetTaskKindStats(); a string literal (it
+  // is kept, not copied).
   void Init(Environment* env,
             AsyncWrap::ProviderType provider,
-            detail::PromiseCore* root);
+            detail::PromiseCore* root,
+            const char* kind);
 
   Environment* env() const { return env_; }
   double async_id() const { return async_id_; }
@@ -104,6 +132,7 @@ class TaskTracking {
   double async_id_ = -1;
   double trigger_async_id_ = -1;
   AsyncWrap::ProviderType provider_ = AsyncWrap::PROVIDER_NONE;
+  int kind_ = -1;  // Index into the thread's kind counters.
   bool waiting_ = false;  // Holds one count of env_->request_waiting_.
   v8::Global<v8::Object> resource_;
   v8::Global<v8::Value> context_frame_;
@@ -144,7 +173,7 @@ class [[nodiscard]] UvTrackedTask
 
   // See TaskTracking::Init. Required before Start(): a tracked task that was
   // not initialized has no Environment to report to.
-  inline void InitTracking(Environment* env);
+  inline void InitTracking(Environment* env, const char* kind);
 };
 
 }  // namespace coro
