@@ -26,6 +26,7 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <cstring>
 #include <string>
 #include <type_traits>
@@ -43,6 +44,7 @@
 #include "node_errors.h"
 #include "node_external_reference.h"
 #include "node_file.h"
+#include "string_bytes.h"
 #include "path.h"
 #include "permission/permission.h"
 #include "util-inl.h"
@@ -688,6 +690,355 @@ void Truncate(const FunctionCallbackInfo<Value>& args) {
 }
 
 // ---------------------------------------------------------------------------
+// The other single-request operations of fs.promises. Each takes the
+// arguments of the stock binding function of the same name, in the same
+// order (a trailing kUsePromises is ignored), so lib's validation and
+// shaping stay stock's and only the binding object differs. Each is one
+// libuv request: one FSREQPROMISE resource, the type it replaces.
+
+// Runs `dispatch(loop)` (which returns the awaitable) and settles with
+// undefined or with UVException(err, syscall, path, dest) as stock's
+// AfterNoArgs does; empty path/dest are left out, as for fd operations.
+template <typename Dispatch>
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> VoidTask(
+    Environment* env,
+    PromiseSettler settler,
+    const char* syscall,
+    std::string path,
+    std::string dest,
+    Dispatch dispatch) {
+  const ssize_t err = co_await dispatch(env->event_loop());
+  if (err < 0) {
+    co_return settler.RejectUV(static_cast<int>(err), syscall,
+                               path.empty() ? nullptr : path.c_str(),
+                               dest.empty() ? nullptr : dest.c_str());
+  }
+  settler.ResolveUndefined();
+}
+
+template <typename Dispatch>
+void StartVoid(Environment* env,
+               PromiseSettler settler,
+               const char* syscall,
+               std::string path,
+               std::string dest,
+               Dispatch dispatch) {
+  auto task = VoidTask(env, std::move(settler), syscall, std::move(path),
+                       std::move(dest), std::move(dispatch));
+  task.InitTracking(env, syscall);
+  task.Start();
+}
+
+// Reads path arguments `indices` with their permission scopes; false once
+// the promise was rejected for a denied one.
+bool ReadPaths(Environment* env,
+               const FunctionCallbackInfo<Value>& args,
+               PromiseSettler* settler,
+               std::initializer_list<
+                   std::pair<int, permission::PermissionScope>> wanted,
+               std::string* first,
+               std::string* second = nullptr) {
+  std::string* out[] = {first, second};
+  size_t n = 0;
+  for (const auto& [index, scope] : wanted) {
+    if (!ReadPath(env, args[index], scope, settler, out[n++]))
+      return false;
+  }
+  return true;
+}
+
+constexpr permission::PermissionScope kRead =
+    permission::PermissionScope::kFileSystemRead;
+constexpr permission::PermissionScope kWrite =
+    permission::PermissionScope::kFileSystemWrite;
+
+int Int32Arg(const FunctionCallbackInfo<Value>& args, int i) {
+  CHECK(args[i]->IsInt32());
+  return args[i].As<Int32>()->Value();
+}
+
+uv_file FdArg(const FunctionCallbackInfo<Value>& args) {
+  return Int32Arg(args, 0);
+}
+
+int64_t IntegerArg(const FunctionCallbackInfo<Value>& args, int i) {
+  CHECK(args[i]->IsNumber());
+  return args[i].As<v8::Integer>()->Value();
+}
+
+double NumberArg(const FunctionCallbackInfo<Value>& args, int i) {
+  CHECK(args[i]->IsNumber());
+  return args[i].As<v8::Number>()->Value();
+}
+
+// rename(oldPath, newPath)
+void Rename(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  std::string from, to;
+  if (!ReadPaths(env, args, &settler, {{0, kWrite}, {1, kWrite}}, &from, &to))
+    return;
+  StartVoid(env, std::move(settler), "rename", from, to,
+            [from, to](uv_loop_t* loop) {
+              return UvFs(loop, uv_fs_rename, from, to);
+            });
+}
+
+// link(existingPath, newPath)
+void Link(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  std::string from, to;
+  if (!ReadPaths(env, args, &settler, {{0, kRead}, {1, kWrite}}, &from, &to))
+    return;
+  StartVoid(env, std::move(settler), "link", from, to,
+            [from, to](uv_loop_t* loop) {
+              return UvFs(loop, uv_fs_link, from, to);
+            });
+}
+
+// symlink(target, path, flags): the target is not a path that is opened,
+// and stock checks write permission on the link only.
+void Symlink(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  BufferValue target_value(env->isolate(), args[0]);
+  CHECK_NOT_NULL(*target_value);
+  std::string target(*target_value, target_value.length());
+  std::string path;
+  if (!ReadPath(env, args[1], kWrite, &settler, &path))
+    return;
+  const int flags = Int32Arg(args, 2);
+  StartVoid(env, std::move(settler), "symlink", target, path,
+            [target, path, flags](uv_loop_t* loop) {
+              return UvFs(loop, uv_fs_symlink, target, path, flags);
+            });
+}
+
+// copyFile(src, dest, mode): syscall "copyfile", as stock.
+void CopyFile(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  std::string from, to;
+  if (!ReadPaths(env, args, &settler, {{0, kRead}, {1, kWrite}}, &from, &to))
+    return;
+  const int mode = Int32Arg(args, 2);
+  StartVoid(env, std::move(settler), "copyfile", from, to,
+            [from, to, mode](uv_loop_t* loop) {
+              return UvFs(loop, uv_fs_copyfile, from, to, mode);
+            });
+}
+
+// unlink(path), rmdir(path)
+template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, uv_fs_cb)>
+void PathOnly(const FunctionCallbackInfo<Value>& args, const char* syscall) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], kWrite, &settler, &path))
+    return;
+  StartVoid(env, std::move(settler), syscall, path, std::string(),
+            [path](uv_loop_t* loop) { return UvFs(loop, Fn, path); });
+}
+void Unlink(const FunctionCallbackInfo<Value>& args) {
+  PathOnly<uv_fs_unlink>(args, "unlink");
+}
+void RMDir(const FunctionCallbackInfo<Value>& args) {
+  PathOnly<uv_fs_rmdir>(args, "rmdir");
+}
+
+// mkdir(path, mode, recursive): the recursive form stays on the stock path
+// (lib does not route it here).
+void MKDir(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK(!args[2]->IsTrue());
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], kWrite, &settler, &path))
+    return;
+  const int mode = Int32Arg(args, 1);
+  StartVoid(env, std::move(settler), "mkdir", path, std::string(),
+            [path, mode](uv_loop_t* loop) {
+              return UvFs(loop, uv_fs_mkdir, path, mode);
+            });
+}
+
+// chmod(path, mode)
+void Chmod(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], kWrite, &settler, &path))
+    return;
+  const int mode = Int32Arg(args, 1);
+  StartVoid(env, std::move(settler), "chmod", path, std::string(),
+            [path, mode](uv_loop_t* loop) {
+              return UvFs(loop, uv_fs_chmod, path, mode);
+            });
+}
+
+// chown(path, uid, gid), lchown(path, uid, gid)
+template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, uv_uid_t, uv_gid_t,
+                    uv_fs_cb)>
+void OwnerOfPath(const FunctionCallbackInfo<Value>& args,
+                 const char* syscall) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], kWrite, &settler, &path))
+    return;
+  const uv_uid_t uid = static_cast<uv_uid_t>(IntegerArg(args, 1));
+  const uv_gid_t gid = static_cast<uv_gid_t>(IntegerArg(args, 2));
+  StartVoid(env, std::move(settler), syscall, path, std::string(),
+            [path, uid, gid](uv_loop_t* loop) {
+              return UvFs(loop, Fn, path, uid, gid);
+            });
+}
+void Chown(const FunctionCallbackInfo<Value>& args) {
+  OwnerOfPath<uv_fs_chown>(args, "chown");
+}
+void LChown(const FunctionCallbackInfo<Value>& args) {
+  OwnerOfPath<uv_fs_lchown>(args, "lchown");
+}
+
+// utimes(path, atime, mtime), lutimes(...): syscalls "utime", "lutime".
+template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, double, double,
+                    uv_fs_cb)>
+void TimesOfPath(const FunctionCallbackInfo<Value>& args,
+                 const char* syscall) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], kWrite, &settler, &path))
+    return;
+  const double atime = NumberArg(args, 1);
+  const double mtime = NumberArg(args, 2);
+  StartVoid(env, std::move(settler), syscall, path, std::string(),
+            [path, atime, mtime](uv_loop_t* loop) {
+              return UvFs(loop, Fn, path, atime, mtime);
+            });
+}
+void UTimes(const FunctionCallbackInfo<Value>& args) {
+  TimesOfPath<uv_fs_utime>(args, "utime");
+}
+void LUTimes(const FunctionCallbackInfo<Value>& args) {
+  TimesOfPath<uv_fs_lutime>(args, "lutime");
+}
+
+// fsync(fd), fdatasync(fd)
+template <int (*Fn)(uv_loop_t*, uv_fs_t*, uv_file, uv_fs_cb)>
+void FdOnly(const FunctionCallbackInfo<Value>& args, const char* syscall) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  const uv_file fd = FdArg(args);
+  StartVoid(env, std::move(settler), syscall, std::string(), std::string(),
+            [fd](uv_loop_t* loop) { return UvFs(loop, Fn, fd); });
+}
+void Fsync(const FunctionCallbackInfo<Value>& args) {
+  FdOnly<uv_fs_fsync>(args, "fsync");
+}
+void Fdatasync(const FunctionCallbackInfo<Value>& args) {
+  FdOnly<uv_fs_fdatasync>(args, "fdatasync");
+}
+
+// ftruncate(fd, len)
+void FTruncate(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  const uv_file fd = FdArg(args);
+  const int64_t len = IntegerArg(args, 1);
+  StartVoid(env, std::move(settler), "ftruncate", std::string(),
+            std::string(), [fd, len](uv_loop_t* loop) {
+              return UvFs(loop, uv_fs_ftruncate, fd, len);
+            });
+}
+
+// fchmod(fd, mode)
+void FChmod(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  const uv_file fd = FdArg(args);
+  const int mode = Int32Arg(args, 1);
+  StartVoid(env, std::move(settler), "fchmod", std::string(), std::string(),
+            [fd, mode](uv_loop_t* loop) {
+              return UvFs(loop, uv_fs_fchmod, fd, mode);
+            });
+}
+
+// fchown(fd, uid, gid)
+void FChown(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  const uv_file fd = FdArg(args);
+  const uv_uid_t uid = static_cast<uv_uid_t>(IntegerArg(args, 1));
+  const uv_gid_t gid = static_cast<uv_gid_t>(IntegerArg(args, 2));
+  StartVoid(env, std::move(settler), "fchown", std::string(), std::string(),
+            [fd, uid, gid](uv_loop_t* loop) {
+              return UvFs(loop, uv_fs_fchown, fd, uid, gid);
+            });
+}
+
+// futimes(fd, atime, mtime): syscall "futime".
+void FUTimes(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  const uv_file fd = FdArg(args);
+  const double atime = NumberArg(args, 1);
+  const double mtime = NumberArg(args, 2);
+  StartVoid(env, std::move(settler), "futime", std::string(), std::string(),
+            [fd, atime, mtime](uv_loop_t* loop) {
+              return UvFs(loop, uv_fs_futime, fd, atime, mtime);
+            });
+}
+
+// readlink(path, encoding), realpath(path, encoding), mkdtemp(prefix,
+// encoding): a path string, encoded as stock's StringBytes::Encode does.
+template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, uv_fs_cb)>
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> PathResultTask(
+    Environment* env,
+    PromiseSettler settler,
+    const char* syscall,
+    std::string path,
+    enum encoding encoding) {
+  auto [err, result] = co_await UvFsPath(env->event_loop(), Fn, path);
+  if (err < 0)
+    co_return settler.RejectUV(err, syscall, path.c_str());
+  settler.Resolve([&result, encoding](Environment* env) -> MaybeLocal<Value> {
+    Local<Value> error;
+    MaybeLocal<Value> value =
+        StringBytes::Encode(env->isolate(), result.c_str(), encoding, &error);
+    if (value.IsEmpty() && !error.IsEmpty())
+      env->isolate()->ThrowException(error);  // Resolve() rejects with it.
+    return value;
+  });
+}
+
+template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, uv_fs_cb)>
+void PathResult(const FunctionCallbackInfo<Value>& args,
+                const char* syscall,
+                permission::PermissionScope scope) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], scope, &settler, &path))
+    return;
+  const enum encoding encoding = ParseEncoding(env->isolate(), args[1], UTF8);
+  auto task = PathResultTask<Fn>(env, std::move(settler), syscall,
+                                 std::move(path), encoding);
+  task.InitTracking(env, syscall);
+  task.Start();
+}
+void ReadLink(const FunctionCallbackInfo<Value>& args) {
+  PathResult<uv_fs_readlink>(args, "readlink", kRead);
+}
+void RealPath(const FunctionCallbackInfo<Value>& args) {
+  PathResult<uv_fs_realpath>(args, "realpath", kRead);
+}
+void MkdTemp(const FunctionCallbackInfo<Value>& args) {
+  PathResult<uv_fs_mkdtemp>(args, "mkdtemp", kWrite);
+}
+
+// ---------------------------------------------------------------------------
 // getStats(): the calling thread's coroutine counters, for node:coro.
 //   { frames: { live, liveBytes, allocations, reuses, frees, released,
 //               oversize, cachedFrames, cachedBytes, capacity,
@@ -769,6 +1120,27 @@ void CreatePerIsolateProperties(IsolateData* isolate_data,
                                 Local<ObjectTemplate> target) {
   Isolate* isolate = isolate_data->isolate();
   SetMethod(isolate, target, "access", Access);
+  SetMethod(isolate, target, "rename", Rename);
+  SetMethod(isolate, target, "link", Link);
+  SetMethod(isolate, target, "symlink", Symlink);
+  SetMethod(isolate, target, "copyFile", CopyFile);
+  SetMethod(isolate, target, "unlink", Unlink);
+  SetMethod(isolate, target, "rmdir", RMDir);
+  SetMethod(isolate, target, "mkdir", MKDir);
+  SetMethod(isolate, target, "chmod", Chmod);
+  SetMethod(isolate, target, "chown", Chown);
+  SetMethod(isolate, target, "lchown", LChown);
+  SetMethod(isolate, target, "utimes", UTimes);
+  SetMethod(isolate, target, "lutimes", LUTimes);
+  SetMethod(isolate, target, "fsync", Fsync);
+  SetMethod(isolate, target, "fdatasync", Fdatasync);
+  SetMethod(isolate, target, "ftruncate", FTruncate);
+  SetMethod(isolate, target, "fchmod", FChmod);
+  SetMethod(isolate, target, "fchown", FChown);
+  SetMethod(isolate, target, "futimes", FUTimes);
+  SetMethod(isolate, target, "readlink", ReadLink);
+  SetMethod(isolate, target, "realpath", RealPath);
+  SetMethod(isolate, target, "mkdtemp", MkdTemp);
   SetMethod(isolate, target, "fstat", FStat);
   SetMethod(isolate, target, "getStats", GetStats);
   SetMethod(isolate, target, "lstat", LStat);
@@ -785,6 +1157,27 @@ void CreatePerContextProperties(Local<Object> target,
 
 void RegisterExternalReferences(ExternalReferenceRegistry* registry) {
   registry->Register(Access);
+  registry->Register(Rename);
+  registry->Register(Link);
+  registry->Register(Symlink);
+  registry->Register(CopyFile);
+  registry->Register(Unlink);
+  registry->Register(RMDir);
+  registry->Register(MKDir);
+  registry->Register(Chmod);
+  registry->Register(Chown);
+  registry->Register(LChown);
+  registry->Register(UTimes);
+  registry->Register(LUTimes);
+  registry->Register(Fsync);
+  registry->Register(Fdatasync);
+  registry->Register(FTruncate);
+  registry->Register(FChmod);
+  registry->Register(FChown);
+  registry->Register(FUTimes);
+  registry->Register(ReadLink);
+  registry->Register(RealPath);
+  registry->Register(MkdTemp);
   registry->Register(FStat);
   registry->Register(GetStats);
   registry->Register(LStat);

@@ -33,8 +33,9 @@ class PromiseSettler {
 
   // Resolves with what `make(env)` returns (a v8::MaybeLocal<v8::Value> or
   // something convertible); called only if JavaScript can be called, inside
-  // a HandleScope. An empty result (an exception is pending) settles
-  // nothing.
+  // a HandleScope. If it returns nothing because an exception was thrown
+  // (out of memory for a Buffer, a string too long), the promise is
+  // rejected with that exception instead.
   template <typename Make>
   inline void Resolve(Make&& make);
   void ResolveUndefined();
@@ -67,9 +68,13 @@ void PromiseSettler::Resolve(Make&& make) {
   if (!CanSettle())
     return;
   v8::HandleScope handle_scope(env_->isolate());
+  v8::TryCatch try_catch(env_->isolate());
   v8::Local<v8::Value> value;
-  if (!v8::MaybeLocal<v8::Value>(make(env_)).ToLocal(&value))
+  if (!v8::MaybeLocal<v8::Value>(make(env_)).ToLocal(&value)) {
+    if (try_catch.HasCaught() && !try_catch.HasTerminated())
+      Reject(try_catch.Exception());
     return;
+  }
   ResolveWith(value);
 }
 
