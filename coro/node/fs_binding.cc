@@ -224,15 +224,18 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> AccessTask(
 void Access(const FunctionCallbackInfo<Value>& args) {
   Environment* env = Environment::GetCurrent(args);
   CHECK_GE(args.Length(), 2);
-  CHECK(args[1]->IsInt32());
+  // As the stock binding: the mode is validated here, first, and a bad one
+  // throws (ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE) from the call.
+  int mode;
+  if (!GetValidFileMode(env, args[1], UV_FS_ACCESS).To(&mode))
+    return;
   PromiseSettler settler(env, args);
   std::string path;
   if (!ReadPath(env, args[0], permission::PermissionScope::kFileSystemRead,
                 &settler, &path)) {
     return;
   }
-  auto task = AccessTask(env, std::move(settler), std::move(path),
-                         args[1].As<Int32>()->Value());
+  auto task = AccessTask(env, std::move(settler), std::move(path), mode);
   task.InitTracking(env, "access");
   task.Start();
 }
@@ -818,11 +821,14 @@ void Symlink(const FunctionCallbackInfo<Value>& args) {
 // copyFile(src, dest, mode): syscall "copyfile", as stock.
 void CopyFile(const FunctionCallbackInfo<Value>& args) {
   Environment* env = Environment::GetCurrent(args);
+  // Validated first, throwing from the call, as the stock binding does.
+  int mode;
+  if (!GetValidFileMode(env, args[2], UV_FS_COPYFILE).To(&mode))
+    return;
   PromiseSettler settler(env, args);
   std::string from, to;
   if (!ReadPaths(env, args, &settler, {{0, kRead}, {1, kWrite}}, &from, &to))
     return;
-  const int mode = Int32Arg(args, 2);
   StartVoid(env, std::move(settler), "copyfile", from, to,
             [from, to, mode](uv_loop_t* loop) {
               return UvFs(loop, uv_fs_copyfile, from, to, mode);
