@@ -49,10 +49,14 @@ TEST_F(CoroAllocatorTest, FreedFramesAreReusedAndCounted) {
   FrameAllocatorStats stats = GetFrameAllocatorStats();
   EXPECT_EQ(stats.misses, before.misses + 1);
   EXPECT_EQ(stats.live_frames, before.live_frames + 1);
+  // A pooled frame occupies its whole block.
+  EXPECT_EQ(stats.live_bytes, before.live_bytes + 256);
 
   FreeFrame(first, 200);
   stats = GetFrameAllocatorStats();
   EXPECT_EQ(stats.live_frames, before.live_frames);
+  EXPECT_EQ(stats.live_bytes, before.live_bytes);
+  EXPECT_EQ(stats.frees, before.frees + 1);
   EXPECT_EQ(stats.classes[1].cached_frames, 1u);
   EXPECT_EQ(stats.classes[1].cached_bytes, 256u);
   EXPECT_EQ(stats.cached_bytes, 256u);
@@ -98,10 +102,14 @@ TEST_F(CoroAllocatorTest, LargeFramesBypassTheCache) {
   FrameAllocatorStats stats = GetFrameAllocatorStats();
   EXPECT_EQ(stats.oversize, before.oversize + 1);
   EXPECT_EQ(stats.live_frames, before.live_frames + 1);
+  EXPECT_EQ(stats.live_bytes,
+            before.live_bytes + static_cast<int64_t>(kMaxPooledFrameSize + 1));
   EXPECT_EQ(stats.misses, before.misses);
   FreeFrame(frame, kMaxPooledFrameSize + 1);
   stats = GetFrameAllocatorStats();
   EXPECT_EQ(stats.live_frames, before.live_frames);
+  EXPECT_EQ(stats.live_bytes, before.live_bytes);
+  EXPECT_EQ(stats.frees, before.frees + 1);
   EXPECT_EQ(stats.cached_frames, 0u);
 }
 
