@@ -1,0 +1,123 @@
+'use strict';
+
+// The fs.promises fast path: operations served by internalBinding('fs_coro'),
+// one C++ coroutine per call, instead of stock's chain of FSReqPromise
+// requests. lib/internal/fs/promises.js tries it first:
+//
+//   async function readFile(path, options) {
+//     const fast = fsCoro.readFile(path, options);
+//     if (fast !== undefined) return fast;
+//     ...stock code...
+//   }
+//
+// Each function takes the arguments of the fs.promises function of the same
+// name and returns either a promise of what that function returns, with the
+// same validation, in the same order, and the same errors, or undefined:
+// "not handled, run the stock code". It says undefined before doing
+// anything a caller could observe (no getter, no Proxy trap, no validation),
+// so the stock code then runs exactly as if it had been called alone.
+// Whether the fast path is on at all (--no-fs-coro) is the caller's choice.
+
+const {
+  ErrorCaptureStackTrace,
+  ObjectGetOwnPropertyDescriptor,
+  ObjectGetPrototypeOf,
+  ObjectPrototypeHasOwnProperty,
+  PromisePrototypeThen,
+  PromiseReject,
+} = primordials;
+
+const binding = internalBinding('fs_coro');
+const {
+  getOptions,
+  getStatsFromBinding,
+  getValidatedPath,
+  stringToFlags,
+} = require('internal/fs/utils');
+const { isProxy, isUint8Array } = require('internal/util/types');
+
+// readFile()'s defaults, as stock's getOptions(options, { flag: 'r' }).
+// Never mutated: getOptions() copies it before adding an encoding.
+const kReadFileDefaults = { flag: 'r' };
+
+// As in lib/internal/fs/promises.js: the binding settles its promise from
+// the event loop, with no JS frames on the stack, so the stack trace is
+// captured again here.
+function handleErrorFromBinding(error: Error): Promise<never> {
+  ErrorCaptureStackTrace(error, handleErrorFromBinding);
+  return PromiseReject(error);
+}
+
+function fromBinding<T>(promise: Promise<T>): Promise<T> {
+  // Node's primordials typings drop then()'s type parameters.
+  return PromisePrototypeThen(promise, undefined, handleErrorFromBinding) as Promise<T>;
+}
+
+// Whether reading object[key] runs no user code: no Proxy on the way along
+// the prototype chain, and the key, where found, is a data property. Then
+// stock's reads of it, however many, all see one value, and reading it here
+// first is invisible.
+function isInertProperty(object: object, key: string): boolean {
+  for (let o: object | null = object; o !== null; o = ObjectGetPrototypeOf(o)) {
+    if (isProxy(o)) return false;
+    const descriptor = ObjectGetOwnPropertyDescriptor(o, key);
+    if (descriptor !== undefined)
+      return ObjectPrototypeHasOwnProperty(descriptor, 'value');
+  }
+  return true;
+}
+
+interface StatOptions {
+  readonly bigint?: unknown;
+}
+
+// fs.promises.stat(path[, options]): every call is handled.
+async function stat(path: unknown, options: StatOptions = { bigint: false }) {
+  // Stock passes options.bigint on, and the binding takes only true as true.
+  const result = await fromBinding(
+    binding.stat(getValidatedPath(path), options.bigint === true));
+  return getStatsFromBinding(result);
+}
+
+// fs.promises.readFile(path[, options]) for a path given as a string, Buffer
+// or Uint8Array. Not handled (undefined): any other path (a FileHandle,
+// which stock reads as an open file, a URL, an invalid one); options
+// whose encoding, flag or signal stock would read through a getter or a
+// Proxy; a signal (stock checks it between reads); the 'buffer' encoding
+// (stock opens the file, then throws ERR_UNKNOWN_ENCODING).
+function readFile(path: unknown, options?: unknown) {
+  if (typeof path !== 'string' && !isUint8Array(path))
+    return undefined;
+  // The object whose properties stock reads: a string becomes a copy of the
+  // defaults with that encoding, null, undefined and functions the defaults.
+  const readFrom: { encoding?: unknown; flag?: unknown; signal?: unknown } =
+    typeof options === 'object' && options !== null ? options : kReadFileDefaults;
+  if (!isInertProperty(readFrom, 'encoding') ||
+      !isInertProperty(readFrom, 'flag') ||
+      !isInertProperty(readFrom, 'signal') ||
+      readFrom.signal !== undefined) {
+    return undefined;
+  }
+  const encoding = typeof options === 'string' ? options : readFrom.encoding;
+  if (encoding === 'buffer')
+    return undefined;
+  return readFileWithBinding(path, options);
+}
+
+// Stock's readFile() then open(), in order: getOptions(), the flag, the path,
+// stringToFlags(); then the whole file from the binding.
+async function readFileWithBinding(path: string | Uint8Array, options: unknown) {
+  const validated = getOptions(options, kReadFileDefaults);
+  const flag = validated.flag || 'r';
+  const buffer = await fromBinding(
+    binding.readFile(getValidatedPath(path), stringToFlags(flag)));
+  const { encoding } = validated;
+  if (!encoding)
+    return buffer;
+  return buffer.toString(encoding);
+}
+
+module.exports = {
+  readFile,
+  stat,
+};

@@ -1,0 +1,91 @@
+// internalBinding('fs_coro') (coro/node/fs_binding.cc): fs operations served
+// by tracked C++ coroutines, one per call, each returning a promise.
+// Arguments are validated by lib, as for the stock fs binding (the binding
+// CHECKs the types it relies on). Rejections are UVExceptions as stock's
+// (an Error with errno, code, syscall and, where stock has one, path),
+// ERR_ACCESS_DENIED under the permission model, and ERR_FS_FILE_TOO_LARGE
+// from readFile.
+
+import type { Buffer } from 'buffer';
+
+/** A path as lib hands it to a binding: getValidatedPath()'s result. */
+type PathLike = string | Uint8Array;
+
+/**
+ * A stat(2) family call: the stock binding's stats array (18 fields, the
+ * FsStatsOffset layout), read with getStatsFromBinding(). BigInt64Array
+ * when `useBigint` is true, Float64Array otherwise.
+ */
+interface StatCall<Target> {
+  (target: Target, useBigint: true): Promise<BigInt64Array>;
+  (target: Target, useBigint: false): Promise<Float64Array>;
+  (target: Target, useBigint: boolean): Promise<Float64Array | BigInt64Array>;
+}
+
+interface FrameSizeClassStats {
+  blockSize: number;
+  cachedFrames: number;
+  cachedBytes: number;
+}
+
+interface TaskKindStats {
+  started: number;
+  finished: number;
+  live: number;
+}
+
+/** getStats(): the calling thread's coroutine counters (for node:coro). */
+export interface CoroStats {
+  frames: {
+    live: number;
+    liveBytes: number;
+    allocations: number;
+    reuses: number;
+    frees: number;
+    released: number;
+    oversize: number;
+    cachedFrames: number;
+    cachedBytes: number;
+    capacity: number;
+    /** Only the size classes holding frames. */
+    classes: FrameSizeClassStats[];
+  };
+  tasks: {
+    live: number;
+    kinds: Record<string, TaskKindStats>;
+  };
+}
+
+export interface FsCoroBinding {
+  stat: StatCall<PathLike>;
+  lstat: StatCall<PathLike>;
+  /** `fd` an int32. */
+  fstat: StatCall<number>;
+
+  /** access(2) with `mode` (an int32, F_OK/R_OK/W_OK/X_OK). */
+  access(path: PathLike, mode: number): Promise<void>;
+
+  /**
+   * The whole file: open(path, flags, 0o666), fstat, reads, close, with
+   * the sizes and errors of stock fs.promises.readFile(path). `flags` is
+   * an int32 (stringToFlags()'s result).
+   */
+  readFile(path: PathLike, flags: number): Promise<Buffer>;
+
+  /**
+   * open(path, flags, mode), write all of `data` (lib turns strings into
+   * Buffers first, as stock does), fsync when `flush`, close.
+   */
+  writeFile(
+    path: PathLike,
+    data: ArrayBufferView,
+    flags: number,
+    mode: number,
+    flush: boolean,
+  ): Promise<void>;
+
+  /** open 'r+', ftruncate to `len` (an integer >= 0, lib clamps), close. */
+  truncate(path: PathLike, len: number): Promise<void>;
+
+  getStats(): CoroStats;
+}
