@@ -2,9 +2,13 @@
 // results; add it to InternalModuleMap when code requires 'buffer').
 
 declare module 'buffer' {
-  export class Buffer extends Uint8Array<ArrayBuffer> {
-    private constructor();
+  export interface Buffer extends Uint8Array<ArrayBuffer> {
     /** Decodes the bytes; `encoding` must be one Buffer.isEncoding() accepts. */
     toString(encoding?: string, start?: number, end?: number): string;
   }
+  interface BufferConstructor {
+    /** A string's bytes in `encoding` (one Buffer.isEncoding() accepts). */
+    from(string: string, encoding?: string): Buffer;
+  }
+  export const Buffer: BufferConstructor;
 }

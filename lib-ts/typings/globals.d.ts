@@ -21,13 +21,19 @@ declare function internalBinding<K extends keyof InternalBindingMap>(
  * it.
  */
 interface InternalModuleMap {
+  'buffer': typeof import('buffer');
   'internal/fs/utils': typeof import('internal/fs/utils');
+  'internal/options': typeof import('internal/options');
   'internal/util/types': typeof import('internal/util/types');
+  'internal/validators': typeof import('internal/validators');
 }
 
 declare function require<K extends keyof InternalModuleMap>(
   id: K,
 ): InternalModuleMap[K];
+
+/** The process object lib code sees, as far as lib-ts reads it. */
+declare const process: { readonly versions: Readonly<Record<string, string>> };
 
 /** CommonJS, as every file in lib/: `module.exports = { ... }`. */
 declare const module: { exports: object };

@@ -20,6 +20,8 @@
 
 const {
   ErrorCaptureStackTrace,
+  MathMax,
+  NumberIsSafeInteger,
   ObjectGetOwnPropertyDescriptor,
   ObjectGetPrototypeOf,
   ObjectPrototypeHasOwnProperty,
@@ -28,17 +30,35 @@ const {
 } = primordials;
 
 const binding = internalBinding('fs_coro');
+const { Buffer } = require('buffer');
 const {
   getOptions,
   getStatsFromBinding,
   getValidatedPath,
+  parseFileMode,
   stringToFlags,
 } = require('internal/fs/utils');
-const { isProxy, isUint8Array } = require('internal/util/types');
+const {
+  isArrayBufferView,
+  isProxy,
+  isUint8Array,
+} = require('internal/util/types');
+const {
+  validateAbortSignal,
+  validateBoolean,
+  validateStringAfterArrayBufferView,
+} = require('internal/validators');
 
 // readFile()'s defaults, as stock's getOptions(options, { flag: 'r' }).
 // Never mutated: getOptions() copies it before adding an encoding.
 const kReadFileDefaults = { flag: 'r' };
+// writeFile()'s, as stock's (appendFile() passes its own, with flag 'a').
+const kWriteFileDefaults = {
+  encoding: 'utf8',
+  mode: 0o666,
+  flag: 'w',
+  flush: false,
+};
 
 // As in lib/internal/fs/promises.js: the binding settles its promise from
 // the event loop, with no JS frames on the stack, so the stack trace is
@@ -117,7 +137,84 @@ async function readFileWithBinding(path: string | Uint8Array, options: unknown) 
   return buffer.toString(encoding);
 }
 
+// Whether every option stock reads from `options` (a string, null,
+// undefined or an object) is an inert data property, and no signal is set
+// (stock samples it between steps; the coroutine runs the steps as one).
+function optionsInert(options: unknown, keys: readonly string[]): boolean {
+  if (typeof options !== 'object' || options === null)
+    return true;
+  for (const key of keys) {
+    if (!isInertProperty(options, key))
+      return false;
+  }
+  return (options as { signal?: unknown }).signal === undefined;
+}
+
+const kWriteFileOptionKeys = ['encoding', 'mode', 'flag', 'flush', 'signal'];
+
+// fs.promises.writeFile(path, data[, options]) (and appendFile(), which
+// calls it with flag 'a') for a string or Uint8Array path and data that is
+// an ArrayBufferView or a string. Not handled: a FileHandle or URL path,
+// iterables and streams (stock writes them chunk by chunk as they come),
+// a signal, options read through getters or proxies.
+function writeFile(path: unknown, data: unknown, options?: unknown) {
+  if (typeof path !== 'string' && !isUint8Array(path))
+    return undefined;
+  if (typeof data !== 'string' && !isArrayBufferView(data))
+    return undefined;
+  if (!optionsInert(options, kWriteFileOptionKeys))
+    return undefined;
+  return writeFileWithBinding(path, data, options);
+}
+
+// Stock's writeFile() then open(), in order: getOptions(), the flag, flush,
+// the data (a string becomes a Buffer in the encoding), the signal; then
+// open()'s path, flags and mode; then the whole write from the binding.
+async function writeFileWithBinding(
+  path: string | Uint8Array,
+  data: string | ArrayBufferView,
+  options: unknown,
+) {
+  const validated = getOptions(options, kWriteFileDefaults);
+  const flag = validated.flag || 'w';
+  const flush = validated['flush'] ?? false;
+  validateBoolean(flush, 'options.flush');
+  let bytes: ArrayBufferView;
+  if (isArrayBufferView(data)) {
+    bytes = data;
+  } else {
+    validateStringAfterArrayBufferView(data, 'data');
+    bytes = Buffer.from(data, validated.encoding || 'utf8');
+  }
+  validateAbortSignal(validated.signal);
+  const validatedPath = getValidatedPath(path);
+  const flags = stringToFlags(flag);
+  const mode = parseFileMode(validated['mode'], 'mode', 0o666);
+  // flush passed validateBoolean() above.
+  await fromBinding(
+    binding.writeFile(validatedPath, bytes, flags, mode, flush === true));
+}
+
+// fs.promises.truncate(path[, len]) when `len` is an integer (stock opens
+// the file before validating it: other values stay on the stock path, so
+// an open error still wins over a bad length, as there).
+function truncate(path: unknown, len: unknown = 0) {
+  if (typeof len !== 'number' || !NumberIsSafeInteger(len))
+    return undefined;
+  if (typeof path !== 'string' && !isUint8Array(path))
+    return undefined;
+  return truncateWithBinding(path, MathMax(0, len));
+}
+
+async function truncateWithBinding(path: string | Uint8Array, len: number) {
+  // open(path, 'r+')'s validation, then open, ftruncate and close as one.
+  const validatedPath = getValidatedPath(path);
+  await fromBinding(binding.truncate(validatedPath, len));
+}
+
 module.exports = {
   readFile,
   stat,
+  truncate,
+  writeFile,
 };

@@ -8,4 +8,6 @@ declare module 'internal/util/types' {
   export const isProxy: TypesBinding['isProxy'];
   /** A Uint8Array, Buffers included (by its [[TypedArrayName]]). */
   export function isUint8Array(value: unknown): value is Uint8Array;
+  /** A TypedArray or a DataView (an internal slot, not a property). */
+  export function isArrayBufferView(value: unknown): value is ArrayBufferView;
 }

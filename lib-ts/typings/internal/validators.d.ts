@@ -1,0 +1,13 @@
+// lib/internal/validators.js, as far as lib-ts uses it. Each throws the
+// stock ERR_* error for a value it rejects. Declared as returning void, not
+// as assertion signatures: TypeScript accepts those only through names with
+// explicit annotations, which destructured requires are not.
+
+declare module 'internal/validators' {
+  /** ERR_INVALID_ARG_TYPE unless a boolean. */
+  export function validateBoolean(value: unknown, name: string): void;
+  /** ERR_INVALID_ARG_TYPE unless a string (the message names ArrayBufferView too). */
+  export function validateStringAfterArrayBufferView(value: unknown, name: string): void;
+  /** ERR_INVALID_ARG_TYPE unless undefined or an AbortSignal. */
+  export function validateAbortSignal(signal: unknown, name?: string): void;
+}
