@@ -130,25 +130,34 @@ MaybeLocal<Value> StatsArray(Environment* env,
 // A path argument as the stock binding reads it, or false after rejecting
 // the promise when the permission model denies `scope` on it (stock rejects
 // its FSReqPromise the same way, AsyncThrowAccessDenied).
-bool ReadPath(Environment* env,
-              Local<Value> arg,
-              permission::PermissionScope scope,
-              PromiseSettler* settler,
-              std::string* out) {
+bool ReadPathWithSuffix(Environment* env,
+                        Local<Value> arg,
+                        permission::PermissionScope scope,
+                        const char* suffix,
+                        PromiseSettler* settler,
+                        std::string* out) {
   BufferValue path(env->isolate(), arg);
   CHECK_NOT_NULL(*path);
   ToNamespacedPath(env, &path);
-  if (!env->permission()->is_granted(env, scope, path.ToStringView()))
-      [[unlikely]] {
+  out->assign(*path, path.length());
+  out->append(suffix);
+  if (!env->permission()->is_granted(env, scope, *out)) [[unlikely]] {
     Local<Value> error;
-    if (permission::CreateAccessDeniedError(env, scope, path.ToStringView())
+    if (permission::CreateAccessDeniedError(env, scope, *out)
             .ToLocal(&error)) {
       settler->Reject(error);
     }
     return false;
   }
-  out->assign(*path, path.length());
   return true;
+}
+
+bool ReadPath(Environment* env,
+              Local<Value> arg,
+              permission::PermissionScope scope,
+              PromiseSettler* settler,
+              std::string* out) {
+  return ReadPathWithSuffix(env, arg, scope, "", settler, out);
 }
 
 // ---------------------------------------------------------------------------
@@ -1019,14 +1028,16 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> PathResultTask(
   });
 }
 
+// `suffix` is appended to the path first (mkdtemp's "XXXXXX", as stock).
 template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, uv_fs_cb)>
 void PathResult(const FunctionCallbackInfo<Value>& args,
                 const char* syscall,
-                permission::PermissionScope scope) {
+                permission::PermissionScope scope,
+                const char* suffix = "") {
   Environment* env = Environment::GetCurrent(args);
   PromiseSettler settler(env, args);
   std::string path;
-  if (!ReadPath(env, args[0], scope, &settler, &path))
+  if (!ReadPathWithSuffix(env, args[0], scope, suffix, &settler, &path))
     return;
   const enum encoding encoding = ParseEncoding(env->isolate(), args[1], UTF8);
   auto task = PathResultTask<Fn>(env, std::move(settler), syscall,
@@ -1041,7 +1052,7 @@ void RealPath(const FunctionCallbackInfo<Value>& args) {
   PathResult<uv_fs_realpath>(args, "realpath", kRead);
 }
 void MkdTemp(const FunctionCallbackInfo<Value>& args) {
-  PathResult<uv_fs_mkdtemp>(args, "mkdtemp", kWrite);
+  PathResult<uv_fs_mkdtemp>(args, "mkdtemp", kWrite, "XXXXXX");
 }
 
 // ---------------------------------------------------------------------------

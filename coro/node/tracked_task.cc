@@ -59,6 +59,11 @@ thread_local KindCounters tls_kind_counters;
 
 }  // namespace
 
+const CoroutineMemory& CoroutineMemory::ForCurrentThread() {
+  static thread_local const CoroutineMemory instance;
+  return instance;
+}
+
 void CoroutineMemory::MemoryInfo(MemoryTracker* tracker) const {
   const FrameAllocatorStats stats = GetFrameAllocatorStats();
   tracker->TrackFieldWithSize("frames_in_flight",
@@ -231,8 +236,10 @@ void TaskTracking::SegmentEnd(detail::PromiseCore* root) {
 void TaskTracking::Finished(detail::PromiseCore* root) {
   TaskTracking* self = From(root);
   CHECK(!self->waiting_);
-  self->CloseScope();
+  // Counted before the scope closes: the continuation that the close runs
+  // sees its own operation as finished.
   tls_kind_counters.kinds[self->kind_].finished++;
+  self->CloseScope();
   Environment* env = self->env_;
   // One nestable async event per operation, as node_file.cc emits one per
   // FSReqPromise request (a multi-step operation is one event).

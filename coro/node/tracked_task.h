@@ -75,6 +75,11 @@ std::vector<TaskKindStats> GetTaskKindStats();
 // come from the frame allocator's counters.
 class CoroutineMemory final : public MemoryRetainer {
  public:
+  // The calling thread's instance. The heap snapshot keeps a pointer to the
+  // retainer it was handed until the snapshot is built, so it must not be a
+  // temporary.
+  static const CoroutineMemory& ForCurrentThread();
+
   void MemoryInfo(MemoryTracker* tracker) const override;
   SET_MEMORY_INFO_NAME(CoroutineMemory)
   SET_SELF_SIZE(CoroutineMemory)

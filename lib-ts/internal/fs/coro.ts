@@ -35,8 +35,8 @@ const {
   getOptions,
   getStatsFromBinding,
   getValidatedPath,
-  parseFileMode,
   stringToFlags,
+  validateStringAfterArrayBufferView,
 } = require('internal/fs/utils');
 const {
   isArrayBufferView,
@@ -44,9 +44,9 @@ const {
   isUint8Array,
 } = require('internal/util/types');
 const {
+  parseFileMode,
   validateAbortSignal,
   validateBoolean,
-  validateStringAfterArrayBufferView,
 } = require('internal/validators');
 
 // readFile()'s defaults, as stock's getOptions(options, { flag: 'r' }).

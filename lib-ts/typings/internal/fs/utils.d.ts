@@ -45,11 +45,11 @@ declare module 'internal/fs/utils' {
   export function stringToFlags(flags: unknown, name?: string): number;
 
   /**
-   * A file mode argument as an int32: a number (validated as uint32, masked
-   * to 0o777...), an octal string, or `def` when undefined. Throws
-   * ERR_INVALID_ARG_VALUE / ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE.
+   * ERR_INVALID_ARG_TYPE unless a string (the message names the Buffer,
+   * TypedArray and DataView types too).
    */
-  export function parseFileMode(value: unknown, name: string, def?: number): number;
+  export function validateStringAfterArrayBufferView(value: unknown, name: string): void;
+
 
   interface StatsBase<T extends number | bigint> {
     dev: T;
