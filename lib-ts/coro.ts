@@ -5,10 +5,6 @@
 // Only the node: scheme reaches it (lib/internal/bootstrap/realm.js), so it
 // never shadows an npm package called coro.
 
-const {
-  ObjectFreeze,
-} = primordials;
-
 const { getStats: bindingGetStats } = internalBinding('fs_coro');
 const { getOptionValue } = require('internal/options');
 
@@ -18,9 +14,9 @@ function getStats() {
   return bindingGetStats();
 }
 
-module.exports = ObjectFreeze({
+module.exports = {
   getStats,
   // Whether fs.promises runs on coroutines (false with --no-fs-coro).
   fsCoro: getOptionValue('--fs-coro'),
   version: process.versions['node_coro'],
-});
+};

@@ -170,11 +170,8 @@ function writeFile(path: unknown, data: unknown, options?: unknown) {
 // Stock's writeFile() then open(), in order: getOptions(), the flag, flush,
 // the data (a string becomes a Buffer in the encoding), the signal; then
 // open()'s path, flags and mode; then the whole write from the binding.
-async function writeFileWithBinding(
-  path: string | Uint8Array,
-  data: string | ArrayBufferView,
-  options: unknown,
-) {
+type Data = string | ArrayBufferView;
+async function writeFileWithBinding(path: string | Uint8Array, data: Data, options: unknown) {
   const validated = getOptions(options, kWriteFileDefaults);
   const flag = validated.flag || 'w';
   const flush = validated['flush'] ?? false;
