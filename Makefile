@@ -9,6 +9,7 @@ include mk/fork.mk
 include mk/test.mk
 include mk/coro.mk
 include mk/bench.mk
+include mk/dist.mk
 
 .DEFAULT_GOAL := all
 .PHONY: all help
@@ -26,6 +27,15 @@ help:
 	@echo "  make bench-check     ten-second self-check of the whole harness"
 	@echo "  make bench-test      unit tests of the benchmark runner (T1)"
 	@echo "  make bench-upstream-check  benchmark/upstream/fs in upstream's --test mode"
+	@echo
+	@echo "  make install         node, npm/npx, include/node headers, docs, man page into PREFIX"
+	@echo "                       (PREFIX=/abs/dir on the command line; default build/install; DESTDIR=)"
+	@echo "  make uninstall       remove what make install put into PREFIX"
+	@echo "  make dist            build/dist/node-coro-v$(NODE_VERSION)-$(NODE_CORO_VERSION)-linux-x64.tar.xz"
+	@echo "                       + SHASUMS256.txt, laid out like Node's official tarballs (XZ_COMPRESSION=$(XZ_COMPRESSION))"
+	@echo "  make dist-deps       npm $(DIST_NPM_VERSION) from the registry, pinned by tools/dist-deps/package-lock.json"
+	@echo "  make check-public-headers  fail if a patch touches a header install.py installs, unsaid"
+	@echo "  make test-dist       install + dist, then test/dist on them: npm, npx, npm ci, addons (T3)"
 	@echo
 	@echo "  make node-fork       lay node-fork/ or bring it up to date with patches/ and owned files"
 	@echo "  make node-fork-fresh regenerate node-fork/ from scratch (refuses over unexported work)"
@@ -46,4 +56,5 @@ help:
 	@echo "  make test-tap        test/tap on the binary (T3)"
 	@echo
 	@echo "Variables: VENDOR_DIR (default ../shared/vendor), CCACHE_DIR"
-	@echo "(default ~/.cache/node-coro-ccache), CCACHE_SEED_DIR, JOBS."
+	@echo "(default ~/.cache/node-coro-ccache), CCACHE_SEED_DIR, JOBS; PREFIX, DESTDIR and"
+	@echo "XZ_COMPRESSION for install and dist."
