@@ -2,10 +2,12 @@
 # test-all.sh: the three test tiers of `make test`, in order.
 #
 #   T1  needs no fork binary: the standalone coroutine tests (optimized and
-#       ASan+UBSan), the TypeScript type-check, unit tests of the build scripts
+#       ASan+UBSan), the TypeScript type-check, unit tests of the build
+#       scripts and of the benchmark runner, the public-header check
 #   T2  builds the fork and Node's cctest (make build build-cctest)
 #   T3  runs on the binary: smoke checks, cctest, Node's own suites and our
-#       tap tests, each on the fast path and on the stock path (--no-fs-coro)
+#       tap tests, each on the fast path and on the stock path (--no-fs-coro),
+#       then the installed tree and the dist tarball (npm, addons)
 #
 # With DEADLINE (seconds since the epoch) set, T2 is stopped in time to leave
 # T3_RESERVE seconds for T3; when it cannot finish, T2 and T3 are reported
@@ -103,6 +105,7 @@ run T1 coro-asan $MAKE --no-print-directory test-coro-asan
 run T1 typecheck $MAKE --no-print-directory typecheck
 run T1 scripts $MAKE --no-print-directory test-scripts
 run T1 bench-runner $MAKE --no-print-directory bench-test
+run T1 public-headers $MAKE --no-print-directory check-public-headers
 
 # ---- T2 -------------------------------------------------------------------
 t2_start=$(date +%s)
@@ -149,6 +152,8 @@ if [ "${tier_state[T2]}" = passed ]; then
   done
   run T3 tap $MAKE --no-print-directory test-tap
   run T3 tap-stock $MAKE --no-print-directory test-tap-stock
+  # make install, make dist, and addons and npm on the installed tree.
+  run T3 dist $MAKE --no-print-directory test-dist
   unset STEP_DEADLINE
 else
   tier_state[T3]="did not run"; tier_note[T3]="needs the fork binary from T2"

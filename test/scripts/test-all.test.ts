@@ -54,7 +54,7 @@ t.test('every tier runs and passes', async (t) => {
   t.match(r.stdout, /^T1: PASSED\./m);
   t.match(r.stdout, /^T2: PASSED\. fork and cctest built/m);
   t.match(r.stdout, /^T3: PASSED\./m);
-  t.match(r.stdout, /^tests: 11 passed, 0 failed, 0 skipped$/m);
+  t.match(r.stdout, /^tests: 13 passed, 0 failed, 0 skipped$/m);
 });
 
 t.test('no time for the build: T2 and T3 did not run, the run passes on T1', async (t) => {
@@ -63,7 +63,7 @@ t.test('no time for the build: T2 and T3 did not run, the run passes on T1', asy
   t.match(r.stdout, /^T2: DID NOT RUN\./m);
   t.match(r.stdout, /^T3: DID NOT RUN\. needs the fork binary/m);
   t.notMatch(r.stdout, /^T[23]: PASSED/m);
-  t.match(r.stdout, /^tests: 5 passed, 0 failed, 0 skipped$/m);
+  t.match(r.stdout, /^tests: 6 passed, 0 failed, 0 skipped$/m);
 });
 
 t.test('a build stopped at the deadline: did not finish, T3 did not run', async (t) => {
@@ -79,7 +79,7 @@ t.test('a T1 failure fails the run, even when T2 could not run', async (t) => {
   const r = tiers({ DEADLINE: String(now() + 1200 + 10), FAIL: 'typecheck' });
   t.equal(r.status, 1, 'exit status', { stdout: r.stdout });
   t.match(r.stdout, /^T1: FAILED\. .*typecheck FAILED/m);
-  t.match(r.stdout, /^tests: 4 passed, 1 failed, 0 skipped$/m);
+  t.match(r.stdout, /^tests: 5 passed, 1 failed, 0 skipped$/m);
 });
 
 t.test('a T3 failure fails the run', async (t) => {
