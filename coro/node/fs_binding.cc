@@ -783,30 +783,26 @@ double NumberArg(const FunctionCallbackInfo<Value>& args, int i) {
   return args[i].As<v8::Number>()->Value();
 }
 
-// rename(oldPath, newPath)
-void Rename(const FunctionCallbackInfo<Value>& args) {
+// rename(oldPath, newPath), link(existingPath, newPath): the error names
+// both paths (path, dest). The first needs `kFromScope`, the second write.
+template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, const char*, uv_fs_cb),
+          permission::PermissionScope kFromScope>
+void TwoPaths(const FunctionCallbackInfo<Value>& args, const char* syscall) {
   Environment* env = Environment::GetCurrent(args);
   PromiseSettler settler(env, args);
   std::string from, to;
-  if (!ReadPaths(env, args, &settler, {{0, kWrite}, {1, kWrite}}, &from, &to))
+  if (!ReadPaths(env, args, &settler, {{0, kFromScope}, {1, kWrite}}, &from,
+                 &to)) {
     return;
-  StartVoid(env, std::move(settler), "rename", from, to,
-            [from, to](uv_loop_t* loop) {
-              return UvFs(loop, uv_fs_rename, from, to);
-            });
+  }
+  StartVoid(env, std::move(settler), syscall, from, to,
+            [from, to](uv_loop_t* loop) { return UvFs(loop, Fn, from, to); });
 }
-
-// link(existingPath, newPath)
+void Rename(const FunctionCallbackInfo<Value>& args) {
+  TwoPaths<uv_fs_rename, kWrite>(args, "rename");
+}
 void Link(const FunctionCallbackInfo<Value>& args) {
-  Environment* env = Environment::GetCurrent(args);
-  PromiseSettler settler(env, args);
-  std::string from, to;
-  if (!ReadPaths(env, args, &settler, {{0, kRead}, {1, kWrite}}, &from, &to))
-    return;
-  StartVoid(env, std::move(settler), "link", from, to,
-            [from, to](uv_loop_t* loop) {
-              return UvFs(loop, uv_fs_link, from, to);
-            });
+  TwoPaths<uv_fs_link, kRead>(args, "link");
 }
 
 // symlink(target, path, flags): the target is not a path that is opened,
