@@ -13,6 +13,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { getStats, fsCoro, version } from 'node:coro';
 
+// 160 workers, a heap snapshot or three: more than tap's 30 s default.
+t.setTimeout(180_000);
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-coro-diag-'));
 t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
 const file = path.join(dir, 'data');
