@@ -27,6 +27,9 @@ class TaskList {
   ~TaskList() { CHECK(empty()); }
 
   size_t size() const { return head_.size; }
+  // The listed tasks' root promises, for walks that do not change the
+  // list: first(), then PromiseCore::next_in_list() until nullptr.
+  detail::PromiseCore* first() const { return head_.first; }
   bool empty() const { return head_.size == 0; }
 
   // Calls Cancel() on every task (see detail::PromiseCore::Cancel). Returns

@@ -5,10 +5,20 @@
 
 #include "coro/node/tracked_task.h"
 
+#include "coro/task_list.h"
 #include "env-inl.h"
 
 namespace node {
 namespace coro {
+
+template <typename Fn>
+void ForEachTrackedTask(Environment* env, Fn&& fn) {
+  for (detail::PromiseCore* task = env->coro_tasks()->first();
+       task != nullptr;
+       task = task->next_in_list()) {
+    fn(*TaskTracking::Of(task));
+  }
+}
 
 template <typename T, AsyncWrap::ProviderType Provider>
 UvTrackedTask<T, Provider>

@@ -59,6 +59,11 @@ thread_local KindCounters tls_kind_counters;
 
 }  // namespace
 
+const char* ActiveResourceName(AsyncWrap::ProviderType provider) {
+  return provider == AsyncWrap::PROVIDER_FSREQCORO ? "FSReqCoro"
+                                                   : "FSReqPromise";
+}
+
 const CoroutineMemory& CoroutineMemory::ForCurrentThread() {
   static thread_local const CoroutineMemory instance;
   return instance;

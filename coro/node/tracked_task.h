@@ -68,6 +68,15 @@ struct TaskKindStats {
 };
 std::vector<TaskKindStats> GetTaskKindStats();
 
+// The name process.getActiveResourcesInfo() lists for an in-flight tracked
+// task: what a ReqWrap of its provider calls itself (FSReqPromise), or
+// FSReqCoro for a task of several requests (async_hooks type FSREQCORO).
+const char* ActiveResourceName(AsyncWrap::ProviderType provider);
+
+// Calls `fn(tracking)` for each tracked task of `env` in flight.
+template <typename Fn>
+void ForEachTrackedTask(Environment* env, Fn&& fn);
+
 // What an Environment's coroutines hold, for heap snapshots (tracked by
 // Environment::MemoryInfo): the calling thread's frames in flight and the
 // frame free-list, per size class, as nodes named CoroutineFramesInFlight and
@@ -111,6 +120,10 @@ class TaskTracking {
   double async_id() const { return async_id_; }
   double trigger_async_id() const { return trigger_async_id_; }
   AsyncWrap::ProviderType provider() const { return provider_; }
+  // The tracking state of a listed task (a root of env->coro_tasks()).
+  static TaskTracking* Of(detail::PromiseCore* root) {
+    return static_cast<TaskTracking*>(root->hook_data());
+  }
 
   // The resource object, or an empty handle when nothing could observe one
   // yet. For tests and diagnostics.
