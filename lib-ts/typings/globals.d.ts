@@ -22,6 +22,7 @@ declare function internalBinding<K extends keyof InternalBindingMap>(
  */
 interface InternalModuleMap {
   'buffer': typeof import('buffer');
+  'internal/errors': typeof import('internal/errors');
   'internal/fs/utils': typeof import('internal/fs/utils');
   'internal/options': typeof import('internal/options');
   'internal/util/types': typeof import('internal/util/types');

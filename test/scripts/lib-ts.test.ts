@@ -234,8 +234,16 @@ function loadCoro(): Harness {
       return { statsOf: array };
     },
   };
+  class AbortError extends Error {
+    code = 'ABORT_ERR';
+    constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+      super(message, options);
+      this.name = 'AbortError';
+    }
+  }
   const modules: Record<string, unknown> = {
     'buffer': { Buffer },
+    'internal/errors': { AbortError },
     'internal/fs/utils': {
       ...utils,
       validateStringAfterArrayBufferView(value: unknown, name: string) {
@@ -397,6 +405,32 @@ t.test('readFile: errors as stock, in stock\'s order, always as rejections', asy
   t.notMatch(String(err.stack), /fakeBindingFrame/, 'stack re-captured');
 });
 
+t.test('readFile: a signal is sampled before the open and after the whole read', async (t) => {
+  let h = loadCoro();
+  const aborted = AbortSignal.abort('why');
+  const early = await (h.readFile('/f', { signal: aborted }) as Promise<unknown>)
+    .catch((e: unknown) => e) as Error & { code?: string; cause?: unknown };
+  t.equal(early.name, 'AbortError');
+  t.equal(early.code, 'ABORT_ERR');
+  t.equal(early.cause, 'why');
+  t.strictSame(h.bindingCalls(), [], 'already aborted: nothing opened');
+
+  h = loadCoro();
+  const controller = new AbortController();
+  const late = h.readFile('/f', { signal: controller.signal }) as Promise<unknown>;
+  controller.abort('later');
+  const got = await late.catch((e: unknown) => e) as Error & { cause?: unknown };
+  t.equal(got.name, 'AbortError', 'aborted while in flight: rejected at the end');
+  t.equal(got.cause, 'later');
+  t.equal(h.bindingCalls().length, 1, 'the read ran once');
+
+  h = loadCoro();
+  const data = Buffer.from('data');
+  h.nextResult = { value: data };
+  const fine = await (h.readFile('/f', { signal: new AbortController().signal }) as Promise<unknown>);
+  t.equal(fine, data, 'a signal never aborted: the data');
+});
+
 t.test('readFile: declines, touching nothing, what needs the stock code', async (t) => {
   const h = loadCoro();
   const declines = (what: string, path: unknown, options?: unknown) =>
@@ -405,8 +439,6 @@ t.test('readFile: declines, touching nothing, what needs the stock code', async 
   declines('a FileHandle', { fd: 3, close() {} });
   declines('a URL', new URL('file:///tmp/x'));
   declines('no path', undefined);
-  declines('a signal', '/f', { signal: new AbortController().signal });
-  declines('a null signal (stock rejects it)', '/f', { signal: null });
   declines("the 'buffer' encoding", '/f', 'buffer');
   declines("the 'buffer' encoding, as an option", '/f', { encoding: 'buffer' });
 

@@ -31,6 +31,7 @@ const {
 
 const binding = internalBinding('fs_coro');
 const { Buffer } = require('buffer');
+const { AbortError } = require('internal/errors');
 const {
   getOptions,
   getStatsFromBinding,
@@ -103,8 +104,8 @@ async function stat(path: unknown, options: StatOptions = { bigint: false }) {
 // or Uint8Array. Not handled (undefined): any other path (a FileHandle,
 // which stock reads as an open file, a URL, an invalid one); options
 // whose encoding, flag or signal stock would read through a getter or a
-// Proxy; a signal (stock checks it between reads); the 'buffer' encoding
-// (stock opens the file, then throws ERR_UNKNOWN_ENCODING).
+// Proxy; the 'buffer' encoding (stock opens the file, then throws
+// ERR_UNKNOWN_ENCODING).
 function readFile(path: unknown, options?: unknown) {
   if (typeof path !== 'string' && !isUint8Array(path))
     return undefined;
@@ -114,8 +115,7 @@ function readFile(path: unknown, options?: unknown) {
     typeof options === 'object' && options !== null ? options : kReadFileDefaults;
   if (!isInertProperty(readFrom, 'encoding') ||
       !isInertProperty(readFrom, 'flag') ||
-      !isInertProperty(readFrom, 'signal') ||
-      readFrom.signal !== undefined) {
+      !isInertProperty(readFrom, 'signal')) {
     return undefined;
   }
   const encoding = typeof options === 'string' ? options : readFrom.encoding;
@@ -124,17 +124,35 @@ function readFile(path: unknown, options?: unknown) {
   return readFileWithBinding(path, options);
 }
 
-// Stock's readFile() then open(), in order: getOptions(), the flag, the path,
-// stringToFlags(); then the whole file from the binding.
+// Stock's readFile() then open(), in order: getOptions(), the flag, the
+// signal, the path, stringToFlags(); then the whole file from the binding.
+//
+// The signal: stock samples it before the open, then after the open, after
+// fstat and before each read. The coroutine runs those steps at once, so it
+// samples the signal before (already aborted: rejected before anything is
+// opened, as stock) and once at the end: an abort that came in the
+// meantime rejects with the same AbortError stock's next sample would have
+// thrown, the data discarded and the file closed. (Stock resolves when the
+// abort came after its last read was dispatched; the coroutine, seeing it
+// at the end, rejects: a window that depends on timing either way.)
 async function readFileWithBinding(path: string | Uint8Array, options: unknown) {
   const validated = getOptions(options, kReadFileDefaults);
   const flag = validated.flag || 'r';
+  const { signal } = validated;
+  checkAborted(signal);
   const buffer = await fromBinding(
     binding.readFile(getValidatedPath(path), stringToFlags(flag)));
+  checkAborted(signal);
   const { encoding } = validated;
   if (!encoding)
     return buffer;
   return buffer.toString(encoding);
+}
+
+// As lib/internal/fs/promises.js's.
+function checkAborted(signal: AbortSignal | undefined) {
+  if (signal?.aborted)
+    throw new AbortError(undefined, { cause: signal.reason });
 }
 
 // Whether every option stock reads from `options` (a string, null,
