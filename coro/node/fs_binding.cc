@@ -364,15 +364,33 @@ int Close(uv_file fd) {
 // The outcome of a whole-file operation so far: the first error (and the
 // syscall stock would name), and the fd while one is open.
 struct FileOutcome {
+  std::string path;
   int err = 0;
   const char* syscall = nullptr;
   uv_file fd = -1;
   bool done = false;  // Nothing left to do but settle (the fd is closed).
 
-  // Only the open names the path in its error; the fd operations after it
-  // do not (stock: UVException without a path for fstat, read, close...).
-  bool err_has_path() const {
-    return syscall != nullptr && strcmp(syscall, "open") == 0;
+  // On the pool thread: opens `path`; false (and done) when that failed.
+  bool OpenOnThread(int flags, int mode) {
+    const int opened = sync_fs::Open(path, flags, mode);
+    if (opened < 0) {
+      Fail(opened, "open");
+      done = true;  // Nothing was opened: nothing left to do.
+      return false;
+    }
+    fd = opened;
+    return true;
+  }
+
+  // Rejects with the first error, if any; true when it did. Only the open
+  // names the path; the fd operations after it do not (stock: UVException
+  // without a path for fstat, read, write, close...).
+  bool RejectIfFailed(PromiseSettler* settler) const {
+    if (err == 0)
+      return false;
+    const bool has_path = syscall != nullptr && strcmp(syscall, "open") == 0;
+    settler->RejectUV(err, syscall, has_path ? path.c_str() : nullptr);
+    return true;
   }
 
   void Fail(int error, const char* name) {
@@ -394,7 +412,6 @@ struct FileOutcome {
 };
 
 struct ReadJob : FileOutcome {
-  std::string path;
   int flags = 0;
   bool known_size = false;
   int64_t size = 0;
@@ -403,13 +420,8 @@ struct ReadJob : FileOutcome {
 
   // On a pool thread.
   void Run() {
-    const int opened = sync_fs::Open(path, flags, 0666);
-    if (opened < 0) {
-      Fail(opened, "open");
-      done = true;  // Nothing was opened: nothing left to do.
+    if (!OpenOnThread(flags, 0666))
       return;
-    }
-    fd = opened;
     uv_stat_t st{};
     const int r = sync_fs::Fstat(fd, &st);
     if (r < 0) {
@@ -500,11 +512,8 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> ReadFileTask(
           env->isolate(), "File size (%d) is greater than 2 GiB", size);
     });
   }
-  if (job.err < 0) {
-    co_return settler.RejectUV(job.err, job.syscall,
-                               job.err_has_path() ? job.path.c_str()
-                                                  : nullptr);
-  }
+  if (job.RejectIfFailed(&settler))
+    co_return;
   settler.Resolve([&job](Environment* env) { return job.buffer.Release(env); });
 }
 
@@ -527,7 +536,6 @@ void ReadFile(const FunctionCallbackInfo<Value>& args) {
 constexpr size_t kWriteFileMaxChunkSize = 512 * 1024;
 
 struct WriteJob : FileOutcome {
-  std::string path;
   int flags = 0;
   int mode = 0;
   bool flush = false;
@@ -538,13 +546,8 @@ struct WriteJob : FileOutcome {
   // On a pool thread: open, the first write, and when that was all, fsync
   // (flush) and close.
   void Run() {
-    const int opened = sync_fs::Open(path, flags, mode);
-    if (opened < 0) {
-      Fail(opened, "open");
-      done = true;  // Nothing was opened: nothing left to do.
+    if (!OpenOnThread(flags, mode))
       return;
-    }
-    fd = opened;
     if (length > 0) {  // Empty data: no write at all, as stock.
       const ssize_t n = sync_fs::Write(
           fd, data, std::min(length, kWriteFileMaxChunkSize));
@@ -613,11 +616,8 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> WriteFileTask(
   }
   // The view stays reachable until every write finished.
   data_holder.Reset();
-  if (job.err < 0) {
-    co_return settler.RejectUV(job.err, job.syscall,
-                               job.err_has_path() ? job.path.c_str()
-                                                  : nullptr);
-  }
+  if (job.RejectIfFailed(&settler))
+    co_return;
   settler.ResolveUndefined();
 }
 
@@ -647,18 +647,12 @@ void WriteFile(const FunctionCallbackInfo<Value>& args) {
 }
 
 struct TruncateJob : FileOutcome {
-  std::string path;
   int64_t length = 0;
 
   // open 'r+', ftruncate, close, as stock's truncate(path, len).
   void Run() {
-    const int opened = sync_fs::Open(path, O_RDWR, 0666);
-    if (opened < 0) {
-      Fail(opened, "open");
-      done = true;  // Nothing was opened: nothing left to do.
+    if (!OpenOnThread(O_RDWR, 0666))
       return;
-    }
-    fd = opened;
     const int r = sync_fs::Ftruncate(fd, length);
     if (r < 0)
       Fail(r, "ftruncate");
@@ -676,11 +670,8 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> TruncateTask(
   UvFile file(std::exchange(job.fd, -1));  // Closed by the job; belt only.
   if (status < 0)
     co_return;
-  if (job.err < 0) {
-    co_return settler.RejectUV(job.err, job.syscall,
-                               job.err_has_path() ? job.path.c_str()
-                                                  : nullptr);
-  }
+  if (job.RejectIfFailed(&settler))
+    co_return;
   settler.ResolveUndefined();
 }
 
