@@ -109,15 +109,10 @@ async function stat(path: unknown, options: StatOptions = { bigint: false }) {
 function readFile(path: unknown, options?: unknown) {
   if (typeof path !== 'string' && !isUint8Array(path))
     return undefined;
-  // The object whose properties stock reads: a string becomes a copy of the
-  // defaults with that encoding, null, undefined and functions the defaults.
-  const readFrom: { encoding?: unknown; flag?: unknown; signal?: unknown } =
-    typeof options === 'object' && options !== null ? options : kReadFileDefaults;
-  if (!isInertProperty(readFrom, 'encoding') ||
-      !isInertProperty(readFrom, 'flag') ||
-      !isInertProperty(readFrom, 'signal')) {
+  const readFrom: { encoding?: unknown } =
+    optionsSource(options, kReadFileDefaults);
+  if (!allInert(readFrom, kReadFileOptionKeys))
     return undefined;
-  }
   const encoding = typeof options === 'string' ? options : readFrom.encoding;
   if (encoding === 'buffer')
     return undefined;
@@ -155,19 +150,25 @@ function checkAborted(signal: AbortSignal | undefined) {
     throw new AbortError(undefined, { cause: signal.reason });
 }
 
-// Whether every option stock reads from `options` (a string, null,
-// undefined or an object) is an inert data property, and no signal is set
-// (stock samples it between steps; the coroutine runs the steps as one).
-function optionsInert(options: unknown, keys: readonly string[]): boolean {
-  if (typeof options !== 'object' || options === null)
-    return true;
-  for (const key of keys) {
-    if (!isInertProperty(options, key))
-      return false;
-  }
-  return (options as { signal?: unknown }).signal === undefined;
+// The object whose properties stock's getOptions() leaves to be read:
+// `options` when it is an object; otherwise the defaults (a string becomes a
+// copy of them with that encoding; null, undefined and functions, the
+// defaults themselves, whose reads go up to Object.prototype).
+function optionsSource(options: unknown, defaults: object): object {
+  return typeof options === 'object' && options !== null ? options : defaults;
 }
 
+// Whether stock's reads of `keys` from `object`, however many, run no user
+// code (see isInertProperty), so that reading them here is invisible.
+function allInert(object: object, keys: readonly string[]): boolean {
+  for (const key of keys) {
+    if (!isInertProperty(object, key))
+      return false;
+  }
+  return true;
+}
+
+const kReadFileOptionKeys = ['encoding', 'flag', 'signal'];
 const kWriteFileOptionKeys = ['encoding', 'mode', 'flag', 'flush', 'signal'];
 
 // fs.promises.writeFile(path, data[, options]) (and appendFile(), which
@@ -180,7 +181,10 @@ function writeFile(path: unknown, data: unknown, options?: unknown) {
     return undefined;
   if (typeof data !== 'string' && !isArrayBufferView(data))
     return undefined;
-  if (!optionsInert(options, kWriteFileOptionKeys))
+  // No signal either: stock samples it between steps, and a late sample
+  // here would have written data stock never writes.
+  const readFrom: { signal?: unknown } = optionsSource(options, kWriteFileDefaults);
+  if (!allInert(readFrom, kWriteFileOptionKeys) || readFrom.signal !== undefined)
     return undefined;
   return writeFileWithBinding(path, data, options);
 }
