@@ -1,38 +1,36 @@
-// internalBinding('fs_coro'): fs operations served by tracked coroutines.
-// The first two prove the tracked task inside Node before the fs.promises
-// fast path is built on them:
+// internalBinding('fs_coro'): the fs.promises fast path's binding. Every
+// function stock lib/internal/fs/promises.js calls on internalBinding('fs')
+// with kUsePromises has a namesake here taking the same arguments, served
+// by a tracked coroutine instead of an FSReqPromise; lib swaps the binding
+// object (unless --no-fs-coro). On top of those:
 //
-//   stat(path, useBigint) -> Promise<Float64Array | BigInt64Array>
-//     One libuv request, so one resource of type FSREQPROMISE, the type of
-//     the request it replaces. The result has the layout of the stock
-//     binding's stats array (FsStatsOffset), so lib's getStatsFromBinding()
-//     reads it unchanged, but it is one fresh typed array rather than the
-//     two AliasedBuffers stock allocates for every request.
+//   readFile, writeFile, truncate: a whole-file operation as one coroutine
+//     whose first part is one thread-pool job (open, fstat, read or write,
+//     close), one resource of type FSREQCORO where stock shows a request
+//     per step plus a FILEHANDLE;
+//   closeFileHandle: FileHandle's close without a CloseReq;
+//   mkdir with recursive: one pool job where stock makes a request per
+//     directory;
+//   getStats, getStockRequestCounts: counters for node:coro and tests.
 //
-//   readFile(path, flags) -> Promise<Buffer>
-//     open, fstat, read until done, close: one coroutine, one resource of
-//     type FSREQCORO, where stock shows an FSREQPROMISE per request plus a
-//     FILEHANDLE and a FILEHANDLECLOSEREQ. Sizes and syscall names of errors
-//     as stock's readFile(path) (lib/internal/fs/promises.js readFileHandle):
-//     a regular file of known size is read in chunks of at most
-//     kReadFileBufferLength, ending early on a short read when it fits in
-//     one; any other file (size 0: /proc, pipes, devices) in chunks of
-//     kReadFileUnknownBufferLength until a read returns 0. The file is always
-//     closed, also when the task was cancelled at teardown.
-//
-// Argument validation is lib's job, as for the stock binding: path is a
-// string or Buffer, flags an int32.
+// Results have stock's shapes: stats and statfs as the binding's arrays
+// (one fresh typed array each, not two AliasedBuffers per request), errors
+// as stock's UVException with the same syscall, path and dest. Argument
+// validation is lib's job, as for the stock binding; what the stock binding
+// itself checks (fds, modes, permissions) is checked here the same way, in
+// the same order, with the same errors.
 
 #include <fcntl.h>
 
 #include <algorithm>
-#include <initializer_list>
 #include <cstring>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "coro/node/promise.h"
+#include "coro/node/stock_requests.h"
 #include "coro/node/tracked_task-inl.h"
 #include "coro/uv_file.h"
 #include "coro/frame_allocator.h"
@@ -59,6 +57,12 @@ v8::MaybeLocal<v8::Value> CreateAccessDeniedError(Environment* env,
 }  // namespace permission
 
 namespace coro {
+
+StockRequestCounts& StockRequestCountsForCurrentThread() {
+  static thread_local StockRequestCounts counts;
+  return counts;
+}
+
 namespace fs_binding {
 
 using v8::ArrayBuffer;
@@ -127,29 +131,83 @@ MaybeLocal<Value> StatsArray(Environment* env,
   return Float64Array::New(ab, 0, kStatsFields);
 }
 
-// A path argument as the stock binding reads it, or false after rejecting
-// the promise when the permission model denies `scope` on it (stock rejects
-// its FSReqPromise the same way, AsyncThrowAccessDenied).
+constexpr permission::PermissionScope kRead =
+    permission::PermissionScope::kFileSystemRead;
+constexpr permission::PermissionScope kWrite =
+    permission::PermissionScope::kFileSystemWrite;
+
+// A path argument as the stock binding reads it (namespaced), with `suffix`
+// appended.
+std::string PathArg(Environment* env, Local<Value> arg, const char* suffix = "") {
+  BufferValue path(env->isolate(), arg);
+  CHECK_NOT_NULL(*path);
+  ToNamespacedPath(env, &path);
+  std::string out(*path, path.length());
+  out.append(suffix);
+  return out;
+}
+
+// Whether the permission model grants `scope` on `path`; if not, the
+// promise is rejected as stock rejects its FSReqPromise
+// (ASYNC_THROW_IF_INSUFFICIENT_PERMISSIONS).
+bool IsGranted(Environment* env,
+               permission::PermissionScope scope,
+               const std::string& path,
+               PromiseSettler* settler) {
+  if (env->permission()->is_granted(env, scope, path)) [[likely]]
+    return true;
+  Local<Value> error;
+  if (permission::CreateAccessDeniedError(env, scope, path).ToLocal(&error))
+    settler->Reject(error);
+  return false;
+}
+
+// The scopes an open with `flags` needs, in stock's order
+// (CheckOpenPermissions in node_file.cc): read unless write-only; write
+// unless read-only without write-like side effects.
+struct OpenScopes {
+  explicit OpenScopes(int flags) {
+    const int rwflags =
+        flags & (UV_FS_O_RDONLY | UV_FS_O_WRONLY | UV_FS_O_RDWR);
+    const int write_as_side_effect =
+        flags & (UV_FS_O_APPEND | UV_FS_O_CREAT | UV_FS_O_TRUNC |
+                 UV_FS_O_TEMPORARY);
+    if (rwflags != UV_FS_O_WRONLY)
+      scopes[count++] = kRead;
+    if (rwflags != UV_FS_O_RDONLY || write_as_side_effect)
+      scopes[count++] = kWrite;
+  }
+  const permission::PermissionScope* begin() const { return scopes; }
+  const permission::PermissionScope* end() const { return scopes + count; }
+
+  permission::PermissionScope scopes[2]{};
+  size_t count = 0;
+};
+
+// Open's checks for an operation that opens `path` on its way (readFile,
+// writeFile, truncate): stock's open() throws inside an async function, so
+// the caller sees the same rejection.
+bool IsGrantedToOpen(Environment* env,
+                     int flags,
+                     const std::string& path,
+                     PromiseSettler* settler) {
+  for (permission::PermissionScope scope : OpenScopes(flags)) {
+    if (!IsGranted(env, scope, path, settler))
+      return false;
+  }
+  return true;
+}
+
+// A path argument, or false after rejecting the promise when the
+// permission model denies `scope` on it.
 bool ReadPathWithSuffix(Environment* env,
                         Local<Value> arg,
                         permission::PermissionScope scope,
                         const char* suffix,
                         PromiseSettler* settler,
                         std::string* out) {
-  BufferValue path(env->isolate(), arg);
-  CHECK_NOT_NULL(*path);
-  ToNamespacedPath(env, &path);
-  out->assign(*path, path.length());
-  out->append(suffix);
-  if (!env->permission()->is_granted(env, scope, *out)) [[unlikely]] {
-    Local<Value> error;
-    if (permission::CreateAccessDeniedError(env, scope, *out)
-            .ToLocal(&error)) {
-      settler->Reject(error);
-    }
-    return false;
-  }
-  return true;
+  *out = PathArg(env, arg, suffix);
+  return IsGranted(env, scope, *out, settler);
 }
 
 bool ReadPath(Environment* env,
@@ -352,6 +410,22 @@ int Ftruncate(uv_file fd, int64_t length) {
   return r;
 }
 
+int Mkdir(const std::string& path, int mode) {
+  uv_fs_t req;
+  const int r = uv_fs_mkdir(nullptr, &req, path.c_str(), mode, nullptr);
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+int Stat(const std::string& path, uv_stat_t* st) {
+  uv_fs_t req;
+  const int r = uv_fs_stat(nullptr, &req, path.c_str(), nullptr);
+  if (r == 0)
+    *st = req.statbuf;
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
 int Close(uv_file fd) {
   uv_fs_t req;
   const int r = uv_fs_close(nullptr, &req, fd, nullptr);
@@ -521,14 +595,12 @@ void ReadFile(const FunctionCallbackInfo<Value>& args) {
   Environment* env = Environment::GetCurrent(args);
   CHECK_GE(args.Length(), 2);
   CHECK(args[1]->IsInt32());
+  const int flags = args[1].As<Int32>()->Value();
   PromiseSettler settler(env, args);
-  std::string path;
-  if (!ReadPath(env, args[0], permission::PermissionScope::kFileSystemRead,
-                &settler, &path)) {
+  std::string path = PathArg(env, args[0]);
+  if (!IsGrantedToOpen(env, flags, path, &settler))
     return;
-  }
-  auto task = ReadFileTask(env, std::move(settler), std::move(path),
-                           args[1].As<Int32>()->Value());
+  auto task = ReadFileTask(env, std::move(settler), std::move(path), flags);
   task.InitTracking(env, "readFile");
   task.Start();
 }
@@ -630,11 +702,9 @@ void WriteFile(const FunctionCallbackInfo<Value>& args) {
   CHECK(args[2]->IsInt32());
   CHECK(args[3]->IsInt32());
   PromiseSettler settler(env, args);
-  std::string path;
-  if (!ReadPath(env, args[0], permission::PermissionScope::kFileSystemWrite,
-                &settler, &path)) {
+  std::string path = PathArg(env, args[0]);
+  if (!IsGrantedToOpen(env, args[2].As<Int32>()->Value(), path, &settler))
     return;
-  }
   Local<ArrayBufferView> view = args[1].As<ArrayBufferView>();
   const char* data =
       static_cast<const char*>(view->Buffer()->Data()) + view->ByteOffset();
@@ -681,11 +751,9 @@ void Truncate(const FunctionCallbackInfo<Value>& args) {
   CHECK_GE(args.Length(), 2);
   CHECK(args[1]->IsNumber());
   PromiseSettler settler(env, args);
-  std::string path;
-  if (!ReadPath(env, args[0], permission::PermissionScope::kFileSystemWrite,
-                &settler, &path)) {
+  std::string path = PathArg(env, args[0]);
+  if (!IsGrantedToOpen(env, O_RDWR, path, &settler))  // open(path, 'r+')
     return;
-  }
   const int64_t len = static_cast<int64_t>(args[1].As<v8::Number>()->Value());
   auto task = TruncateTask(env, std::move(settler), std::move(path), len);
   task.InitTracking(env, "truncate");
@@ -732,29 +800,6 @@ void StartVoid(Environment* env,
   task.Start();
 }
 
-// Reads path arguments `indices` with their permission scopes; false once
-// the promise was rejected for a denied one.
-bool ReadPaths(Environment* env,
-               const FunctionCallbackInfo<Value>& args,
-               PromiseSettler* settler,
-               std::initializer_list<
-                   std::pair<int, permission::PermissionScope>> wanted,
-               std::string* first,
-               std::string* second = nullptr) {
-  std::string* out[] = {first, second};
-  size_t n = 0;
-  for (const auto& [index, scope] : wanted) {
-    if (!ReadPath(env, args[index], scope, settler, out[n++]))
-      return false;
-  }
-  return true;
-}
-
-constexpr permission::PermissionScope kRead =
-    permission::PermissionScope::kFileSystemRead;
-constexpr permission::PermissionScope kWrite =
-    permission::PermissionScope::kFileSystemWrite;
-
 int Int32Arg(const FunctionCallbackInfo<Value>& args, int i) {
   CHECK(args[i]->IsInt32());
   return args[i].As<Int32>()->Value();
@@ -775,25 +820,28 @@ double NumberArg(const FunctionCallbackInfo<Value>& args, int i) {
 }
 
 // rename(oldPath, newPath), link(existingPath, newPath): the error names
-// both paths (path, dest). The first needs `kFromScope`, the second write.
-template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, const char*, uv_fs_cb),
-          permission::PermissionScope kFromScope>
+// both paths (path, dest). As stock, the first must be readable and
+// writable (else a link or a move would reach what the permission model
+// denies), the second writable, checked in that order.
+template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, const char*, uv_fs_cb)>
 void TwoPaths(const FunctionCallbackInfo<Value>& args, const char* syscall) {
   Environment* env = Environment::GetCurrent(args);
   PromiseSettler settler(env, args);
-  std::string from, to;
-  if (!ReadPaths(env, args, &settler, {{0, kFromScope}, {1, kWrite}}, &from,
-                 &to)) {
+  std::string from = PathArg(env, args[0]);
+  std::string to = PathArg(env, args[1]);
+  if (!IsGranted(env, kRead, from, &settler) ||
+      !IsGranted(env, kWrite, from, &settler) ||
+      !IsGranted(env, kWrite, to, &settler)) {
     return;
   }
   StartVoid(env, std::move(settler), syscall, from, to,
             [from, to](uv_loop_t* loop) { return UvFs(loop, Fn, from, to); });
 }
 void Rename(const FunctionCallbackInfo<Value>& args) {
-  TwoPaths<uv_fs_rename, kWrite>(args, "rename");
+  TwoPaths<uv_fs_rename>(args, "rename");
 }
 void Link(const FunctionCallbackInfo<Value>& args) {
-  TwoPaths<uv_fs_link, kRead>(args, "link");
+  TwoPaths<uv_fs_link>(args, "link");
 }
 
 // symlink(target, path, flags): the target is not a path that is opened,
@@ -822,9 +870,12 @@ void CopyFile(const FunctionCallbackInfo<Value>& args) {
   if (!GetValidFileMode(env, args[2], UV_FS_COPYFILE).To(&mode))
     return;
   PromiseSettler settler(env, args);
-  std::string from, to;
-  if (!ReadPaths(env, args, &settler, {{0, kRead}, {1, kWrite}}, &from, &to))
+  std::string from = PathArg(env, args[0]);
+  std::string to = PathArg(env, args[1]);
+  if (!IsGranted(env, kRead, from, &settler) ||
+      !IsGranted(env, kWrite, to, &settler)) {
     return;
+  }
   StartVoid(env, std::move(settler), "copyfile", from, to,
             [from, to, mode](uv_loop_t* loop) {
               return UvFs(loop, uv_fs_copyfile, from, to, mode);
@@ -849,16 +900,29 @@ void RMDir(const FunctionCallbackInfo<Value>& args) {
   PathOnly<uv_fs_rmdir>(args, "rmdir");
 }
 
-// mkdir(path, mode, recursive): the recursive form stays on the stock path
-// (lib does not route it here).
+// mkdir(path, mode, recursive): a denied path throws from the call, as
+// stock's MKDir does (THROW_IF_INSUFFICIENT_PERMISSIONS), for both forms.
+// The recursive form is MkdirpTask below.
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> MkdirpTask(
+    Environment* env, PromiseSettler settler, std::string path, int mode);
+
 void MKDir(const FunctionCallbackInfo<Value>& args) {
   Environment* env = Environment::GetCurrent(args);
-  CHECK(!args[2]->IsTrue());
-  PromiseSettler settler(env, args);
-  std::string path;
-  if (!ReadPath(env, args[0], kWrite, &settler, &path))
-    return;
+  CHECK_GE(args.Length(), 3);
+  BufferValue path_value(env->isolate(), args[0]);
+  CHECK_NOT_NULL(*path_value);
+  ToNamespacedPath(env, &path_value);
+  THROW_IF_INSUFFICIENT_PERMISSIONS(env, kWrite, path_value.ToStringView());
   const int mode = Int32Arg(args, 1);
+  CHECK(args[2]->IsBoolean());
+  std::string path(*path_value, path_value.length());
+  PromiseSettler settler(env, args);
+  if (args[2]->IsTrue()) {
+    auto task = MkdirpTask(env, std::move(settler), std::move(path), mode);
+    task.InitTracking(env, "mkdirp");
+    task.Start();
+    return;
+  }
   StartVoid(env, std::move(settler), "mkdir", path, std::string(),
             [path, mode](uv_loop_t* loop) {
               return UvFs(loop, uv_fs_mkdir, path, mode);
@@ -1043,6 +1107,515 @@ void MkdTemp(const FunctionCallbackInfo<Value>& args) {
 }
 
 // ---------------------------------------------------------------------------
+// FileHandle: open, the reads and writes of its methods, close. The read
+// and write bindings take the stock binding's arguments in the same order
+// and check them the same way (lib validated them; an fd lib did not is
+// refused by GetValidatedFd() with the stock error), and resolve with the
+// byte count, as stock's AfterInteger. The memory read into or written
+// from stays reachable until the request is done.
+
+// openFileHandle(path, flags, mode) -> Promise<FileHandle>. Permission is
+// checked first and a denial thrown from the call, as stock does
+// (CheckOpenPermissions in node_file.cc): read unless write-only; write
+// unless read-only without write-like side effects.
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> OpenFileHandleTask(
+    Environment* env,
+    PromiseSettler settler,
+    std::string path,
+    int flags,
+    int mode) {
+  auto [err, file] =
+      co_await UvFsOpen(env->event_loop(), path, flags, mode);
+  if (err < 0)
+    co_return settler.RejectUV(err, "open", path.c_str());
+  // Until the FileHandle owns the fd, `file` does: it is closed here if no
+  // FileHandle could be made or JavaScript can no longer be called.
+  settler.Resolve([&file](Environment* env) -> MaybeLocal<Value> {
+    fs::BindingData* binding_data =
+        env->principal_realm()->GetBindingData<fs::BindingData>();
+    fs::FileHandle* handle = fs::FileHandle::New(binding_data, file.fd());
+    if (handle == nullptr)
+      return MaybeLocal<Value>();
+    static_cast<void>(file.Release());
+    return handle->object();
+  });
+}
+
+// As stock's CheckOpenPermissions: a denial throws from the call.
+bool IsGrantedToOpenOrThrow(Environment* env,
+                            int flags,
+                            std::string_view path) {
+  for (permission::PermissionScope scope : OpenScopes(flags))
+    THROW_IF_INSUFFICIENT_PERMISSIONS(env, scope, path, false);
+  return true;
+}
+
+void OpenFileHandle(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 3);
+  BufferValue path(env->isolate(), args[0]);
+  CHECK_NOT_NULL(*path);
+  ToNamespacedPath(env, &path);
+  const int flags = Int32Arg(args, 1);
+  const int mode = Int32Arg(args, 2);
+  if (!IsGrantedToOpenOrThrow(env, flags, path.ToStringView()))
+    return;
+  PromiseSettler settler(env, args);
+  auto task = OpenFileHandleTask(env, std::move(settler),
+                                 std::string(*path, path.length()), flags,
+                                 mode);
+  task.InitTracking(env, "openFileHandle");
+  task.Start();
+}
+
+// The buffers of one read or write: one inline, or a list (readv, writev).
+class IoBuffers {
+ public:
+  explicit IoBuffers(uv_buf_t one) : one_(one) {}
+  explicit IoBuffers(std::vector<uv_buf_t> list) : list_(std::move(list)) {}
+
+  const uv_buf_t* data() const { return list_.empty() ? &one_ : list_.data(); }
+  unsigned count() const {
+    return list_.empty() ? 1u : static_cast<unsigned>(list_.size());
+  }
+
+ private:
+  uv_buf_t one_{};
+  std::vector<uv_buf_t> list_;
+};
+
+using ReadWriteFn = int (*)(uv_loop_t*,
+                            uv_fs_t*,
+                            uv_file,
+                            const uv_buf_t[],
+                            unsigned,
+                            int64_t,
+                            uv_fs_cb);
+
+// `keep_alive` holds what `buffers` point into.
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> ReadWriteTask(
+    Environment* env,
+    PromiseSettler settler,
+    ReadWriteFn fn,
+    const char* syscall,
+    uv_file fd,
+    IoBuffers buffers,
+    int64_t position,
+    v8::Global<Value> keep_alive) {
+  const ssize_t result = co_await UvFs(env->event_loop(), fn, fd,
+                                       buffers.data(), buffers.count(),
+                                       position);
+  keep_alive.Reset();
+  if (result < 0)
+    co_return settler.RejectUV(static_cast<int>(result), syscall);
+  const int bytes = static_cast<int>(result);
+  settler.Resolve([bytes](Environment* env) -> MaybeLocal<Value> {
+    return v8::Integer::New(env->isolate(), bytes);
+  });
+}
+
+void StartReadWrite(Environment* env,
+                    PromiseSettler settler,
+                    ReadWriteFn fn,
+                    const char* syscall,
+                    const char* kind,
+                    uv_file fd,
+                    IoBuffers buffers,
+                    int64_t position,
+                    Local<Value> keep_alive) {
+  auto task = ReadWriteTask(env, std::move(settler), fn, syscall, fd,
+                            std::move(buffers), position,
+                            v8::Global<Value>(env->isolate(), keep_alive));
+  task.InitTracking(env, kind);
+  task.Start();
+}
+
+// As node_file.cc's GetOffset(): a position that is not a safe integer
+// (null, undefined) means "the current position".
+int64_t PositionArg(Local<Value> value) {
+  return IsSafeJsInt(value) ? value.As<v8::Integer>()->Value() : -1;
+}
+
+// The bytes [offset, offset + length) of the Buffer args[1], checked as
+// stock's Read and WriteBuffer check them (`read` needs offset < length of
+// the buffer, write allows offset == length).
+uv_buf_t BufferSlice(const FunctionCallbackInfo<Value>& args, bool read) {
+  CHECK(Buffer::HasInstance(args[1]));
+  Local<Object> buffer = args[1].As<Object>();
+  char* data = Buffer::Data(buffer);
+  const size_t buffer_length = Buffer::Length(buffer);
+  CHECK(IsSafeJsInt(args[2]));
+  const int64_t offset = args[2].As<v8::Integer>()->Value();
+  CHECK_GE(offset, 0);
+  if (read)
+    CHECK_LT(static_cast<uint64_t>(offset), buffer_length);
+  else
+    CHECK_LE(static_cast<uint64_t>(offset), buffer_length);
+  const size_t off = static_cast<size_t>(offset);
+  CHECK(args[3]->IsInt32());
+  const size_t length = static_cast<size_t>(args[3].As<Int32>()->Value());
+  CHECK(Buffer::IsWithinBounds(off, length, buffer_length));
+  return uv_buf_init(data + off, static_cast<unsigned>(length));
+}
+
+// A list of Buffers (args[1]) as iovecs; false if reading the array threw.
+bool BufferList(Environment* env,
+                const FunctionCallbackInfo<Value>& args,
+                std::vector<uv_buf_t>* out) {
+  CHECK(args[1]->IsArray());
+  Local<v8::Array> chunks = args[1].As<v8::Array>();
+  const uint32_t n = chunks->Length();
+  out->reserve(n);
+  for (uint32_t i = 0; i < n; i++) {
+    Local<Value> chunk;
+    if (!chunks->Get(env->context(), i).ToLocal(&chunk))
+      return false;
+    CHECK(Buffer::HasInstance(chunk));
+    out->push_back(uv_buf_init(Buffer::Data(chunk),
+                               static_cast<unsigned>(Buffer::Length(chunk))));
+  }
+  return true;
+}
+
+// read(fd, buffer, offset, length, position): position a safe integer or a
+// bigint (-1: the current position).
+void Read(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 5);
+  int fd;
+  if (!GetValidatedFd(env, args[0]).To(&fd))
+    return;
+  const uv_buf_t slice = BufferSlice(args, true);
+  CHECK(IsSafeJsInt(args[4]) || args[4]->IsBigInt());
+  const int64_t position = args[4]->IsNumber()
+                               ? args[4].As<v8::Integer>()->Value()
+                               : args[4].As<v8::BigInt>()->Int64Value();
+  StartReadWrite(env, PromiseSettler(env, args), uv_fs_read, "read", "read",
+                 fd, IoBuffers(slice), position, args[1]);
+}
+
+// readBuffers(fd, buffers, position)
+void ReadBuffers(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 3);
+  int fd;
+  if (!GetValidatedFd(env, args[0]).To(&fd))
+    return;
+  std::vector<uv_buf_t> list;
+  if (!BufferList(env, args, &list))
+    return;
+  const int64_t position = PositionArg(args[2]);
+  StartReadWrite(env, PromiseSettler(env, args), uv_fs_read, "read",
+                 "readBuffers", fd, IoBuffers(std::move(list)), position,
+                 args[1]);
+}
+
+// writeBuffer(fd, buffer, offset, length, position)
+void WriteBuffer(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 4);
+  int fd;
+  if (!GetValidatedFd(env, args[0]).To(&fd))
+    return;
+  const uv_buf_t slice = BufferSlice(args, false);
+  const int64_t position = PositionArg(args[4]);
+  StartReadWrite(env, PromiseSettler(env, args), uv_fs_write, "write",
+                 "writeBuffer", fd, IoBuffers(slice), position, args[1]);
+}
+
+// writeBuffers(fd, buffers, position)
+void WriteBuffers(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 3);
+  int fd;
+  if (!GetValidatedFd(env, args[0]).To(&fd))
+    return;
+  std::vector<uv_buf_t> list;
+  if (!BufferList(env, args, &list))
+    return;
+  const int64_t position = PositionArg(args[2]);
+  StartReadWrite(env, PromiseSettler(env, args), uv_fs_write, "write",
+                 "writeBuffers", fd, IoBuffers(std::move(list)), position,
+                 args[1]);
+}
+
+// writeString(fd, string, position, encoding): the string's bytes in that
+// encoding, copied into the frame first, as stock copies them into its
+// request (the string may be gone before the write is done).
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> WriteStringTask(
+    Environment* env,
+    PromiseSettler settler,
+    uv_file fd,
+    std::string bytes,
+    int64_t position) {
+  uv_buf_t buf = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
+  const ssize_t result =
+      co_await UvFs(env->event_loop(), uv_fs_write, fd, &buf, 1u, position);
+  if (result < 0)
+    co_return settler.RejectUV(static_cast<int>(result), "write");
+  const int written = static_cast<int>(result);
+  settler.Resolve([written](Environment* env) -> MaybeLocal<Value> {
+    return v8::Integer::New(env->isolate(), written);
+  });
+}
+
+void WriteString(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  Isolate* isolate = env->isolate();
+  CHECK_GE(args.Length(), 4);
+  int fd;
+  if (!GetValidatedFd(env, args[0]).To(&fd))
+    return;
+  const int64_t position = PositionArg(args[2]);
+  const enum encoding encoding = ParseEncoding(isolate, args[3], UTF8);
+  size_t length;
+  if (!StringBytes::StorageSize(isolate, args[1], encoding).To(&length))
+    return;
+  std::string bytes(length, '\0');
+  // StorageSize() may be more than the encoded length.
+  bytes.resize(
+      StringBytes::Write(isolate, bytes.data(), length, args[1], encoding));
+  PromiseSettler settler(env, args);
+  auto task = WriteStringTask(env, std::move(settler), fd, std::move(bytes),
+                              position);
+  task.InitTracking(env, "writeString");
+  task.Start();
+}
+
+// A FileHandle's close(handle) -> Promise<undefined>, in place of its own
+// close() (a CloseReq). The handle gives up its fd at once, as it does when
+// transferred, and marks itself closed; the fd is closed by the task, which
+// is not cancellable. The promise takes the handle's closing-promise slot,
+// so that any later close() of the handle returns it, as stock's does.
+UvTrackedTask<void, AsyncWrap::PROVIDER_FILEHANDLECLOSEREQ> CloseTask(
+    Environment* env, PromiseSettler settler, uv_file fd) {
+  UvFile file(fd);
+  const int err = static_cast<int>(co_await file.Close(env->event_loop()));
+  if (err < 0)
+    co_return settler.RejectUV(err, "close");
+  settler.ResolveUndefined();
+}
+
+void CloseFileHandle(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK(args[0]->IsObject());
+  fs::FileHandle* handle;
+  ASSIGN_OR_RETURN_UNWRAP(&handle, args[0].As<Object>());
+  Local<Object> object = handle->object();
+  Local<Value> closing =
+      object->GetInternalField(fs::FileHandle::kClosingPromiseSlot)
+          .As<Value>();
+  if (closing->IsPromise()) {
+    args.GetReturnValue().Set(closing);
+    return;
+  }
+  CHECK(handle->IsAlive());
+  CHECK(!handle->IsClosing());
+  PromiseSettler settler(env, args);
+  Local<Value> promise = args.GetReturnValue().Get();
+  if (!promise->IsPromise())
+    return;  // No promise could be made: an exception is pending.
+  object->SetInternalField(fs::FileHandle::kClosingPromiseSlot, promise);
+  auto task = CloseTask(env, std::move(settler), handle->Release());
+  task.InitTracking(env, "close");
+  task.Start();
+}
+
+// ---------------------------------------------------------------------------
+// Directories and file systems.
+
+// readdir(path, encoding, withFileTypes): the names, each encoded as stock's
+// AfterScanDir does, and with file types [names, types]; syscall "scandir".
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> ReadDirTask(
+    Environment* env,
+    PromiseSettler settler,
+    std::string path,
+    enum encoding encoding,
+    bool with_types) {
+  auto [err, entries] = co_await UvFsScandir(env->event_loop(), path);
+  if (err < 0)
+    co_return settler.RejectUV(err, "scandir", path.c_str());
+  settler.Resolve([&entries, encoding, with_types](
+                      Environment* env) -> MaybeLocal<Value> {
+    Isolate* isolate = env->isolate();
+    v8::LocalVector<Value> names(isolate);
+    v8::LocalVector<Value> types(isolate);
+    names.reserve(entries.size());
+    if (with_types)
+      types.reserve(entries.size());
+    for (const DirEntry& entry : entries) {
+      Local<Value> error;
+      Local<Value> name;
+      if (!StringBytes::Encode(isolate, entry.name.c_str(), encoding, &error)
+               .ToLocal(&name)) {
+        if (!error.IsEmpty())
+          isolate->ThrowException(error);  // Resolve() rejects with it.
+        return MaybeLocal<Value>();
+      }
+      names.push_back(name);
+      if (with_types)
+        types.push_back(v8::Integer::New(isolate, entry.type));
+    }
+    Local<v8::Array> name_array =
+        v8::Array::New(isolate, names.data(), names.size());
+    if (!with_types)
+      return name_array;
+    Local<Value> pair[] = {
+        name_array, v8::Array::New(isolate, types.data(), types.size())};
+    return v8::Array::New(isolate, pair, arraysize(pair));
+  });
+}
+
+void ReadDir(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 3);
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], kRead, &settler, &path))
+    return;
+  const enum encoding encoding = ParseEncoding(env->isolate(), args[1], UTF8);
+  auto task = ReadDirTask(env, std::move(settler), std::move(path), encoding,
+                          args[2]->IsTrue());
+  task.InitTracking(env, "scandir");
+  task.Start();
+}
+
+// statfs(path, useBigint): the layout of the stock binding's statfs array
+// (FsStatFsOffset), as one fresh typed array.
+template <typename NativeT>
+void FillStatFs(NativeT* fields, const uv_statfs_t& s) {
+  using fs::FsStatFsOffset;
+  auto set = [fields](FsStatFsOffset offset, auto value) {
+    fields[static_cast<size_t>(offset)] = static_cast<NativeT>(value);
+  };
+  set(FsStatFsOffset::kType, s.f_type);
+  set(FsStatFsOffset::kBSize, s.f_bsize);
+  set(FsStatFsOffset::kBlocks, s.f_blocks);
+  set(FsStatFsOffset::kBFree, s.f_bfree);
+  set(FsStatFsOffset::kBAvail, s.f_bavail);
+  set(FsStatFsOffset::kFiles, s.f_files);
+  set(FsStatFsOffset::kFFree, s.f_ffree);
+}
+
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> StatFsTask(
+    Environment* env, PromiseSettler settler, std::string path, bool bigint) {
+  auto [err, st] = co_await UvFsStatfs(env->event_loop(), path);
+  if (err < 0)
+    co_return settler.RejectUV(err, "statfs", path.c_str());
+  settler.Resolve([&st, bigint](Environment* env) -> MaybeLocal<Value> {
+    constexpr size_t kFields = fs::kFsStatFsBufferLength;
+    Local<ArrayBuffer> ab = ArrayBuffer::New(env->isolate(), kFields * 8);
+    if (bigint) {
+      FillStatFs(static_cast<int64_t*>(ab->Data()), st);
+      return BigInt64Array::New(ab, 0, kFields);
+    }
+    FillStatFs(static_cast<double*>(ab->Data()), st);
+    return Float64Array::New(ab, 0, kFields);
+  });
+}
+
+void StatFs(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 2);
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], kRead, &settler, &path))
+    return;
+  auto task = StatFsTask(env, std::move(settler), std::move(path),
+                         args[1]->IsTrue());
+  task.InitTracking(env, "statfs");
+  task.Start();
+}
+
+// mkdir(path, mode, true): the recursive mkdir as ONE pool job of blocking
+// calls, where stock needs a loop round trip per directory. The algorithm
+// is stock's MKDirpAsync step for step (node_file.cc), so the directories
+// made, the first one reported and the errors are the same: the error
+// names "mkdir" and the path of the step that failed.
+struct MkdirpJob {
+  std::string path;
+  int mode = 0;
+  int err = 0;
+  std::string err_path;    // The path of the step that failed.
+  std::string first_path;  // The first directory made, if any.
+
+  void Finish(int result, const std::string& step) {
+    err = result;
+    if (result < 0)
+      err_path = step;
+  }
+
+  // On a pool thread.
+  void Run() {
+    std::vector<std::string> paths{path};
+    while (!paths.empty()) {
+      std::string next = std::move(paths.back());
+      paths.pop_back();
+      int r = sync_fs::Mkdir(next, mode);
+      if (r == UV_ENOENT) {
+        std::string dirname = next.substr(0, next.find_last_of(kPathSeparator));
+        if (dirname != next) {
+          paths.push_back(std::move(next));
+          paths.push_back(std::move(dirname));
+          continue;
+        }
+        if (!paths.empty())
+          continue;
+        r = UV_EEXIST;  // The root, with nothing left to make.
+      }
+      switch (r) {
+        case 0:
+          if (first_path.empty())
+            first_path = next;
+          if (paths.empty())
+            return Finish(0, next);
+          continue;
+        case UV_EACCES:
+        case UV_ENOSPC:
+        case UV_ENOTDIR:
+        case UV_EPERM:
+          return Finish(r, next);
+        default: {
+          // Whether what is there is a directory decides.
+          uv_stat_t st{};
+          int result = sync_fs::Stat(next, &st);
+          if (r == UV_EEXIST && !paths.empty()) {
+            if (result == 0 && S_ISDIR(st.st_mode))
+              continue;
+            return Finish(UV_ENOTDIR, next);
+          }
+          if (result == 0 && !S_ISDIR(st.st_mode))
+            result = UV_EEXIST;
+          return Finish(result, next);
+        }
+      }
+    }
+  }
+};
+
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> MkdirpTask(
+    Environment* env, PromiseSettler settler, std::string path, int mode) {
+  MkdirpJob job;
+  job.path = std::move(path);
+  job.mode = mode;
+  const int status = co_await UvWork(env->event_loop(), [&job] { job.Run(); });
+  if (status < 0)
+    co_return;  // Cancelled at teardown before it ran.
+  if (job.err < 0)
+    co_return settler.RejectUV(job.err, "mkdir", job.err_path.c_str());
+  if (job.first_path.empty())
+    co_return settler.ResolveUndefined();
+  settler.Resolve([&job](Environment* env) -> MaybeLocal<Value> {
+    Local<Value> error;
+    MaybeLocal<Value> value = StringBytes::Encode(
+        env->isolate(), job.first_path.c_str(), UTF8, &error);
+    if (value.IsEmpty() && !error.IsEmpty())
+      env->isolate()->ThrowException(error);
+    return value;
+  });
+}
+
+// ---------------------------------------------------------------------------
 // getStats(): the calling thread's coroutine counters, for node:coro.
 //   { frames: { live, liveBytes, allocations, reuses, frees, released,
 //               oversize, cachedFrames, cachedBytes, capacity,
@@ -1120,6 +1693,20 @@ void GetStats(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(result);
 }
 
+// getStockRequestCounts(): { promiseRequests, closeRequests }, the stock
+// requests this thread constructed (see stock_requests.h). Tests only.
+void GetStockRequestCounts(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  Local<Context> context = env->context();
+  const StockRequestCounts& counts = StockRequestCountsForCurrentThread();
+  Local<Object> result = Object::New(env->isolate());
+  SetNumber(context, result, "promiseRequests",
+            static_cast<double>(counts.promise_requests));
+  SetNumber(context, result, "closeRequests",
+            static_cast<double>(counts.close_requests));
+  args.GetReturnValue().Set(result);
+}
+
 void CreatePerIsolateProperties(IsolateData* isolate_data,
                                 Local<ObjectTemplate> target) {
   Isolate* isolate = isolate_data->isolate();
@@ -1147,6 +1734,16 @@ void CreatePerIsolateProperties(IsolateData* isolate_data,
   SetMethod(isolate, target, "mkdtemp", MkdTemp);
   SetMethod(isolate, target, "fstat", FStat);
   SetMethod(isolate, target, "getStats", GetStats);
+  SetMethod(isolate, target, "getStockRequestCounts", GetStockRequestCounts);
+  SetMethod(isolate, target, "statfs", StatFs);
+  SetMethod(isolate, target, "readdir", ReadDir);
+  SetMethod(isolate, target, "closeFileHandle", CloseFileHandle);
+  SetMethod(isolate, target, "writeString", WriteString);
+  SetMethod(isolate, target, "writeBuffers", WriteBuffers);
+  SetMethod(isolate, target, "writeBuffer", WriteBuffer);
+  SetMethod(isolate, target, "readBuffers", ReadBuffers);
+  SetMethod(isolate, target, "read", Read);
+  SetMethod(isolate, target, "openFileHandle", OpenFileHandle);
   SetMethod(isolate, target, "lstat", LStat);
   SetMethod(isolate, target, "readFile", ReadFile);
   SetMethod(isolate, target, "stat", Stat);
@@ -1184,6 +1781,16 @@ void RegisterExternalReferences(ExternalReferenceRegistry* registry) {
   registry->Register(MkdTemp);
   registry->Register(FStat);
   registry->Register(GetStats);
+  registry->Register(GetStockRequestCounts);
+  registry->Register(StatFs);
+  registry->Register(ReadDir);
+  registry->Register(CloseFileHandle);
+  registry->Register(WriteString);
+  registry->Register(WriteBuffers);
+  registry->Register(WriteBuffer);
+  registry->Register(ReadBuffers);
+  registry->Register(Read);
+  registry->Register(OpenFileHandle);
   registry->Register(LStat);
   registry->Register(ReadFile);
   registry->Register(Stat);

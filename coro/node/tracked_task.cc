@@ -60,8 +60,14 @@ thread_local KindCounters tls_kind_counters;
 }  // namespace
 
 const char* ActiveResourceName(AsyncWrap::ProviderType provider) {
-  return provider == AsyncWrap::PROVIDER_FSREQCORO ? "FSReqCoro"
-                                                   : "FSReqPromise";
+  switch (provider) {
+    case AsyncWrap::PROVIDER_FSREQCORO:
+      return "FSReqCoro";
+    case AsyncWrap::PROVIDER_FILEHANDLECLOSEREQ:
+      return "CloseReq";  // As stock's FileHandle close request names itself.
+    default:
+      return "FSReqPromise";
+  }
 }
 
 const CoroutineMemory& CoroutineMemory::ForCurrentThread() {

@@ -69,8 +69,8 @@ struct TaskKindStats {
 std::vector<TaskKindStats> GetTaskKindStats();
 
 // The name process.getActiveResourcesInfo() lists for an in-flight tracked
-// task: what a ReqWrap of its provider calls itself (FSReqPromise), or
-// FSReqCoro for a task of several requests (async_hooks type FSREQCORO).
+// task: what a ReqWrap of its provider calls itself (FSReqPromise, CloseReq),
+// or FSReqCoro for a task of several requests (async_hooks type FSREQCORO).
 const char* ActiveResourceName(AsyncWrap::ProviderType provider);
 
 // Calls `fn(tracking)` for each tracked task of `env` in flight.
