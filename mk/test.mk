@@ -3,7 +3,9 @@
 
 # Node's own suites for the areas the fork touches.
 NODE_SUITES := parallel/test-fs-* async-hooks parallel/test-async-local-storage-* \
-  parallel/test-async-wrap-* sequential/test-async-wrap-getasyncid
+  parallel/test-async-wrap-* sequential/test-async-wrap-getasyncid \
+  parallel/test-filehandle-* parallel/test-permission-fs-* sequential/test-fs-* \
+  parallel/test-worker-*fs*
 NODE_KNOWN_FAILURES := $(REPO)/test/node-known-failures.txt
 # test/types-sample is a user's project on the fork's public typings
 # (types/node-coro): its @ts-expect-error lines fail the check if a misuse
@@ -30,7 +32,8 @@ test-scripts: ts-tools
 
 # NODE_SUITES_TIMEOUT: seconds before tools/test.py is killed (a failure).
 # Node's suites run twice: on the fast path (the default) and on the stock
-# path (--no-fs-coro); both must pass.
+# path, with --no-fs-coro in every process a test starts (--node-options:
+# the children too); both must pass.
 define NODE_SUITES_RUN
 	@mkdir -p $(BUILD)/test-logs
 	@$(REPO)/scripts/node-suites.py --node $(FORK_NODE) --tree $(FORK) \
@@ -43,7 +46,7 @@ test-node-suites: $(FORK_NODE)
 	$(call NODE_SUITES_RUN,node-suites,)
 
 test-node-suites-stock: $(FORK_NODE)
-	$(call NODE_SUITES_RUN,node-suites-stock,--node-args=--no-fs-coro)
+	$(call NODE_SUITES_RUN,node-suites-stock,--node-args=--no-fs-coro --node-options=--no-fs-coro)
 
 # Our tap tests, run by the fork binary (which strips the types itself),
 # on the fast path and again on the stock path (NODE_OPTIONS reaches every

@@ -2,7 +2,8 @@
 """Run a selection of Node's own test suites on the fork binary.
 
     node-suites.py --node BIN --tree node-fork --known FILE [--mode NAME]
-                   [--node-args "ARGS"] [--tap-out FILE] SELECTOR...
+                   [--node-args "ARGS"] [--node-options "OPTIONS"]
+                   [--tap-out FILE] SELECTOR...
 
 Runs upstream's tools/test.py (TAP output), then holds the result against
 the known-failures file: one test per line, `<suite>/<test-name>  # reason`,
@@ -10,6 +11,10 @@ for failures that stock v22.22.2 also has on this repack (removed deps,
 missing fixtures, no network). A failure not listed there fails the run; a
 listed test that passed is reported as stale (the list should shrink).
 Prints one closing line: `<mode>: N passed, N failed, N skipped`.
+
+--node-args reaches each test's own process only; --node-options becomes
+the NODE_OPTIONS of every process a test starts as well (through the
+fork's tools/test.py, which otherwise drops NODE_OPTIONS).
 """
 import argparse
 import os
@@ -40,6 +45,7 @@ def main():
     ap.add_argument('--known', required=True)
     ap.add_argument('--mode', default='node-suites')
     ap.add_argument('--node-args', default='')
+    ap.add_argument('--node-options', default='')
     ap.add_argument('--tap-out')
     ap.add_argument('--jobs', default=str(os.cpu_count() or 2))
     ap.add_argument('--timeout', type=float, default=None,
@@ -56,6 +62,9 @@ def main():
     print(f'{a.mode}: {" ".join(cmd)}', flush=True)
     env = dict(os.environ)
     env.pop('NODE_OPTIONS', None)
+    env.pop('NODE_CORO_TEST_NODE_OPTIONS', None)
+    if a.node_options:
+        env['NODE_CORO_TEST_NODE_OPTIONS'] = a.node_options
     timed_out = False
     try:
         proc = subprocess.run(cmd, cwd=a.tree, env=env, stdout=subprocess.PIPE,

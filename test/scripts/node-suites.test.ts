@@ -121,3 +121,35 @@ t.test('a hung tools/test.py is killed at --timeout and fails', async (t) => {
   t.equal(r.status, 1);
   t.match(r.stdout, /BROKEN RUN\s+tools\/test\.py killed after 2s/);
 });
+
+// --node-options is how the stock-mode run reaches the children a test
+// starts: it arrives as NODE_CORO_TEST_NODE_OPTIONS, which the fork's
+// tools/test.py turns into every test's NODE_OPTIONS; without it nothing
+// is passed, and an outer NODE_OPTIONS never leaks in.
+function envTree(): string {
+  const dir = scratchDir('suites-env');
+  fs.mkdirSync(path.join(dir, 'tools'));
+  fs.writeFileSync(path.join(dir, 'tools', 'test.py'), [
+    'import os, sys',
+    "v = os.environ.get('NODE_CORO_TEST_NODE_OPTIONS', '<unset>')",
+    "o = os.environ.get('NODE_OPTIONS', '<unset>')",
+    "sys.stdout.write('TAP version 13\\n1..1\\nok 1 parallel/test-fs-a # skip ' + v + ' ' + o + '\\n')", '',
+  ].join('\n'));
+  return dir;
+}
+
+t.test('--node-options reaches the tests, NODE_OPTIONS does not', async (t) => {
+  const tree = envTree();
+  t.teardown(() => fs.rmSync(tree, { recursive: true, force: true }));
+  const known = path.join(tree, 'known.txt');
+  fs.writeFileSync(known, '');
+  const args = [runner, '--node', process.execPath, '--tree', tree, '--known', known,
+    '--mode', 'stock', '--tap-out', path.join(tree, 'out.tap')];
+  const env = { ...process.env, NODE_OPTIONS: '--outer', NODE_CORO_TEST_NODE_OPTIONS: '--stale' };
+  let r = run('python3', [...args, '--node-options=--no-fs-coro', 'parallel/test-fs-*'], { env });
+  t.equal(r.status, 0, 'the run passes');
+  t.match(fs.readFileSync(path.join(tree, 'out.tap'), 'utf8'), /# skip --no-fs-coro <unset>/);
+  r = run('python3', [...args, 'parallel/test-fs-*'], { env });
+  t.equal(r.status, 0, 'the run passes');
+  t.match(fs.readFileSync(path.join(tree, 'out.tap'), 'utf8'), /# skip <unset> <unset>/);
+});
