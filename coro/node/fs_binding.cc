@@ -24,14 +24,17 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "coro/node/promise.h"
 #include "coro/node/stock_requests.h"
 #include "coro/node/tracked_task-inl.h"
+#include "coro/cancel_token.h"
 #include "coro/uv_file.h"
 #include "coro/frame_allocator.h"
 #include "coro/uv_fs.h"
@@ -138,7 +141,9 @@ constexpr permission::PermissionScope kWrite =
 
 // A path argument as the stock binding reads it (namespaced), with `suffix`
 // appended.
-std::string PathArg(Environment* env, Local<Value> arg, const char* suffix = "") {
+std::string PathArg(Environment* env,
+                    Local<Value> arg,
+                    const char* suffix = "") {
   BufferValue path(env->isolate(), arg);
   CHECK_NOT_NULL(*path);
   ToNamespacedPath(env, &path);
@@ -222,6 +227,11 @@ bool ReadPath(Environment* env,
 // Single-request operations: one libuv request, reported as the
 // FSREQPROMISE it replaces.
 
+// What an awaitable is given for a stat's target: the fd, or the frame's
+// path string as a C string (the awaitable would copy a std::string).
+inline uv_file PathOrFd(uv_file fd) { return fd; }
+inline const char* PathOrFd(const std::string& path) { return path.c_str(); }
+
 template <typename Target>
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> StatTask(
     Environment* env,
@@ -231,7 +241,7 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> StatTask(
     std::conditional_t<std::is_same_v<Target, uv_file>, uv_file, std::string>
         target,
     bool bigint) {
-  auto [err, st] = co_await UvFsStat(env->event_loop(), fn, target);
+  auto [err, st] = co_await UvFsStat(env->event_loop(), fn, PathOrFd(target));
   if (err < 0) {
     if constexpr (std::is_same_v<Target, uv_file>)
       co_return settler.RejectUV(err, syscall);  // fd operations: no path
@@ -531,8 +541,58 @@ struct ReadJob : FileOutcome {
   }
 };
 
+// The operations lib may abort (readFile with an AbortSignal), by the id lib
+// gave them: lib's abort listener calls cancel(id). A token per operation,
+// dropped when the operation's task ends (the token unbinds itself).
+class AbortRegistry {
+ public:
+  static AbortRegistry& ForCurrentThread() {
+    static thread_local AbortRegistry registry;
+    return registry;
+  }
+
+  template <typename Task>
+  void Bind(uint32_t id, Task* task) {
+    std::unique_ptr<CancelToken>& token = tokens_[id];
+    CHECK_NULL(token);  // lib's ids are unique among running operations.
+    token = std::make_unique<CancelToken>();
+    task->BindCancelToken(token.get());
+  }
+
+  void Cancel(uint32_t id) {
+    auto it = tokens_.find(id);
+    if (it != tokens_.end())
+      it->second->Cancel();
+  }
+
+  // Held in the task's frame: forgets the task's token when it ends.
+  class Entry {
+   public:
+    explicit Entry(uint32_t id) : id_(id) {}
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+    ~Entry() {
+      if (id_ != kNoId)
+        ForCurrentThread().tokens_.erase(id_);
+    }
+
+   private:
+    uint32_t id_;
+  };
+
+  static constexpr uint32_t kNoId = 0;  // lib's ids start at 1.
+
+ private:
+  std::unordered_map<uint32_t, std::unique_ptr<CancelToken>> tokens_;
+};
+
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> ReadFileTask(
-    Environment* env, PromiseSettler settler, std::string path, int flags) {
+    Environment* env,
+    PromiseSettler settler,
+    std::string path,
+    int flags,
+    uint32_t abort_id) {
+  AbortRegistry::Entry abortable(abort_id);
   uv_loop_t* loop = env->event_loop();
   ReadJob job;
   job.path = std::move(path);
@@ -540,8 +600,10 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> ReadFileTask(
   const int status = co_await UvWork(loop, [&job] { job.Run(); });
   // Whatever the job left open is this coroutine's from here on.
   UvFile file(std::exchange(job.fd, -1));
+  // Cancelled before it ran: at teardown (nothing is settled then), or by
+  // an abort (lib rejects with its AbortError).
   if (status < 0)
-    co_return;  // Cancelled at teardown before it ran: nothing to settle.
+    co_return settler.RejectUV(status, "read");
 
   if (!job.done) {
     // Larger than one chunk, or of unknown size: one request per chunk.
@@ -600,9 +662,27 @@ void ReadFile(const FunctionCallbackInfo<Value>& args) {
   std::string path = PathArg(env, args[0]);
   if (!IsGrantedToOpen(env, flags, path, &settler))
     return;
-  auto task = ReadFileTask(env, std::move(settler), std::move(path), flags);
+  // readFile(path, flags, abortId): lib passes an id when a signal may
+  // abort the read (see Cancel()).
+  const uint32_t abort_id = args.Length() > 2 && args[2]->IsUint32()
+                                ? args[2].As<v8::Uint32>()->Value()
+                                : AbortRegistry::kNoId;
+  auto task = ReadFileTask(env, std::move(settler), std::move(path), flags,
+                           abort_id);
   task.InitTracking(env, "readFile");
+  if (abort_id != AbortRegistry::kNoId)
+    AbortRegistry::ForCurrentThread().Bind(abort_id, &task);
   task.Start();
+}
+
+// cancel(id): the abort of the operation started with that id, if it is
+// still running: a job still queued is not run, a request in flight is
+// cancelled where libuv can, and what comes after is not started (the fd
+// is closed all the same). The operation then rejects, and lib with the
+// signal's AbortError. An id whose operation ended is ignored.
+void Cancel(const FunctionCallbackInfo<Value>& args) {
+  CHECK(args[0]->IsUint32());
+  AbortRegistry::ForCurrentThread().Cancel(args[0].As<v8::Uint32>()->Value());
 }
 
 constexpr size_t kWriteFileMaxChunkSize = 512 * 1024;
@@ -767,7 +847,8 @@ void Truncate(const FunctionCallbackInfo<Value>& args) {
 // shaping stay stock's and only the binding object differs. Each is one
 // libuv request: one FSREQPROMISE resource, the type it replaces.
 
-// Runs `dispatch(loop)` (which returns the awaitable) and settles with
+// Runs `dispatch(loop, path, dest)` (which returns the awaitable; the
+// paths are the frame's, as C strings) and settles with
 // undefined or with UVException(err, syscall, path, dest) as stock's
 // AfterNoArgs does; empty path/dest are left out, as for fd operations.
 template <typename Dispatch>
@@ -778,7 +859,9 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> VoidTask(
     std::string path,
     std::string dest,
     Dispatch dispatch) {
-  const ssize_t err = co_await dispatch(env->event_loop());
+  // The paths are passed as this frame's strings: no copy of them.
+  const ssize_t err =
+      co_await dispatch(env->event_loop(), path.c_str(), dest.c_str());
   if (err < 0) {
     co_return settler.RejectUV(static_cast<int>(err), syscall,
                                path.empty() ? nullptr : path.c_str(),
@@ -834,8 +917,10 @@ void TwoPaths(const FunctionCallbackInfo<Value>& args, const char* syscall) {
       !IsGranted(env, kWrite, to, &settler)) {
     return;
   }
-  StartVoid(env, std::move(settler), syscall, from, to,
-            [from, to](uv_loop_t* loop) { return UvFs(loop, Fn, from, to); });
+  StartVoid(env, std::move(settler), syscall, std::move(from), std::move(to),
+            [](uv_loop_t* loop, const char* from, const char* to) {
+              return UvFs(loop, Fn, from, to);
+            });
 }
 void Rename(const FunctionCallbackInfo<Value>& args) {
   TwoPaths<uv_fs_rename>(args, "rename");
@@ -856,8 +941,9 @@ void Symlink(const FunctionCallbackInfo<Value>& args) {
   if (!ReadPath(env, args[1], kWrite, &settler, &path))
     return;
   const int flags = Int32Arg(args, 2);
-  StartVoid(env, std::move(settler), "symlink", target, path,
-            [target, path, flags](uv_loop_t* loop) {
+  StartVoid(env, std::move(settler), "symlink", std::move(target),
+            std::move(path),
+            [flags](uv_loop_t* loop, const char* target, const char* path) {
               return UvFs(loop, uv_fs_symlink, target, path, flags);
             });
 }
@@ -876,8 +962,8 @@ void CopyFile(const FunctionCallbackInfo<Value>& args) {
       !IsGranted(env, kWrite, to, &settler)) {
     return;
   }
-  StartVoid(env, std::move(settler), "copyfile", from, to,
-            [from, to, mode](uv_loop_t* loop) {
+  StartVoid(env, std::move(settler), "copyfile", std::move(from), std::move(to),
+            [mode](uv_loop_t* loop, const char* from, const char* to) {
               return UvFs(loop, uv_fs_copyfile, from, to, mode);
             });
 }
@@ -890,8 +976,10 @@ void PathOnly(const FunctionCallbackInfo<Value>& args, const char* syscall) {
   std::string path;
   if (!ReadPath(env, args[0], kWrite, &settler, &path))
     return;
-  StartVoid(env, std::move(settler), syscall, path, std::string(),
-            [path](uv_loop_t* loop) { return UvFs(loop, Fn, path); });
+  StartVoid(env, std::move(settler), syscall, std::move(path), std::string(),
+            [](uv_loop_t* loop, const char* path, const char*) {
+              return UvFs(loop, Fn, path);
+            });
 }
 void Unlink(const FunctionCallbackInfo<Value>& args) {
   PathOnly<uv_fs_unlink>(args, "unlink");
@@ -923,8 +1011,8 @@ void MKDir(const FunctionCallbackInfo<Value>& args) {
     task.Start();
     return;
   }
-  StartVoid(env, std::move(settler), "mkdir", path, std::string(),
-            [path, mode](uv_loop_t* loop) {
+  StartVoid(env, std::move(settler), "mkdir", std::move(path), std::string(),
+            [mode](uv_loop_t* loop, const char* path, const char*) {
               return UvFs(loop, uv_fs_mkdir, path, mode);
             });
 }
@@ -937,8 +1025,8 @@ void Chmod(const FunctionCallbackInfo<Value>& args) {
   if (!ReadPath(env, args[0], kWrite, &settler, &path))
     return;
   const int mode = Int32Arg(args, 1);
-  StartVoid(env, std::move(settler), "chmod", path, std::string(),
-            [path, mode](uv_loop_t* loop) {
+  StartVoid(env, std::move(settler), "chmod", std::move(path), std::string(),
+            [mode](uv_loop_t* loop, const char* path, const char*) {
               return UvFs(loop, uv_fs_chmod, path, mode);
             });
 }
@@ -955,8 +1043,8 @@ void OwnerOfPath(const FunctionCallbackInfo<Value>& args,
     return;
   const uv_uid_t uid = static_cast<uv_uid_t>(IntegerArg(args, 1));
   const uv_gid_t gid = static_cast<uv_gid_t>(IntegerArg(args, 2));
-  StartVoid(env, std::move(settler), syscall, path, std::string(),
-            [path, uid, gid](uv_loop_t* loop) {
+  StartVoid(env, std::move(settler), syscall, std::move(path), std::string(),
+            [uid, gid](uv_loop_t* loop, const char* path, const char*) {
               return UvFs(loop, Fn, path, uid, gid);
             });
 }
@@ -979,8 +1067,8 @@ void TimesOfPath(const FunctionCallbackInfo<Value>& args,
     return;
   const double atime = NumberArg(args, 1);
   const double mtime = NumberArg(args, 2);
-  StartVoid(env, std::move(settler), syscall, path, std::string(),
-            [path, atime, mtime](uv_loop_t* loop) {
+  StartVoid(env, std::move(settler), syscall, std::move(path), std::string(),
+            [atime, mtime](uv_loop_t* loop, const char* path, const char*) {
               return UvFs(loop, Fn, path, atime, mtime);
             });
 }
@@ -998,7 +1086,9 @@ void FdOnly(const FunctionCallbackInfo<Value>& args, const char* syscall) {
   PromiseSettler settler(env, args);
   const uv_file fd = FdArg(args);
   StartVoid(env, std::move(settler), syscall, std::string(), std::string(),
-            [fd](uv_loop_t* loop) { return UvFs(loop, Fn, fd); });
+            [fd](uv_loop_t* loop, const char*, const char*) {
+              return UvFs(loop, Fn, fd);
+            });
 }
 void Fsync(const FunctionCallbackInfo<Value>& args) {
   FdOnly<uv_fs_fsync>(args, "fsync");
@@ -1014,7 +1104,8 @@ void FTruncate(const FunctionCallbackInfo<Value>& args) {
   const uv_file fd = FdArg(args);
   const int64_t len = IntegerArg(args, 1);
   StartVoid(env, std::move(settler), "ftruncate", std::string(),
-            std::string(), [fd, len](uv_loop_t* loop) {
+            std::string(),
+            [fd, len](uv_loop_t* loop, const char*, const char*) {
               return UvFs(loop, uv_fs_ftruncate, fd, len);
             });
 }
@@ -1026,7 +1117,7 @@ void FChmod(const FunctionCallbackInfo<Value>& args) {
   const uv_file fd = FdArg(args);
   const int mode = Int32Arg(args, 1);
   StartVoid(env, std::move(settler), "fchmod", std::string(), std::string(),
-            [fd, mode](uv_loop_t* loop) {
+            [fd, mode](uv_loop_t* loop, const char*, const char*) {
               return UvFs(loop, uv_fs_fchmod, fd, mode);
             });
 }
@@ -1039,7 +1130,7 @@ void FChown(const FunctionCallbackInfo<Value>& args) {
   const uv_uid_t uid = static_cast<uv_uid_t>(IntegerArg(args, 1));
   const uv_gid_t gid = static_cast<uv_gid_t>(IntegerArg(args, 2));
   StartVoid(env, std::move(settler), "fchown", std::string(), std::string(),
-            [fd, uid, gid](uv_loop_t* loop) {
+            [fd, uid, gid](uv_loop_t* loop, const char*, const char*) {
               return UvFs(loop, uv_fs_fchown, fd, uid, gid);
             });
 }
@@ -1052,7 +1143,7 @@ void FUTimes(const FunctionCallbackInfo<Value>& args) {
   const double atime = NumberArg(args, 1);
   const double mtime = NumberArg(args, 2);
   StartVoid(env, std::move(settler), "futime", std::string(), std::string(),
-            [fd, atime, mtime](uv_loop_t* loop) {
+            [fd, atime, mtime](uv_loop_t* loop, const char*, const char*) {
               return UvFs(loop, uv_fs_futime, fd, atime, mtime);
             });
 }
@@ -1066,7 +1157,7 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> PathResultTask(
     const char* syscall,
     std::string path,
     enum encoding encoding) {
-  auto [err, result] = co_await UvFsPath(env->event_loop(), Fn, path);
+  auto [err, result] = co_await UvFsPath(env->event_loop(), Fn, path.c_str());
   if (err < 0)
     co_return settler.RejectUV(err, syscall, path.c_str());
   settler.Resolve([&result, encoding](Environment* env) -> MaybeLocal<Value> {
@@ -1125,7 +1216,7 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> OpenFileHandleTask(
     int flags,
     int mode) {
   auto [err, file] =
-      co_await UvFsOpen(env->event_loop(), path, flags, mode);
+      co_await UvFsOpen(env->event_loop(), path.c_str(), flags, mode);
   if (err < 0)
     co_return settler.RejectUV(err, "open", path.c_str());
   // Until the FileHandle owns the fd, `file` does: it is closed here if no
@@ -1432,7 +1523,7 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> ReadDirTask(
     std::string path,
     enum encoding encoding,
     bool with_types) {
-  auto [err, entries] = co_await UvFsScandir(env->event_loop(), path);
+  auto [err, entries] = co_await UvFsScandir(env->event_loop(), path.c_str());
   if (err < 0)
     co_return settler.RejectUV(err, "scandir", path.c_str());
   settler.Resolve([&entries, encoding, with_types](
@@ -1499,7 +1590,7 @@ void FillStatFs(NativeT* fields, const uv_statfs_t& s) {
 
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> StatFsTask(
     Environment* env, PromiseSettler settler, std::string path, bool bigint) {
-  auto [err, st] = co_await UvFsStatfs(env->event_loop(), path);
+  auto [err, st] = co_await UvFsStatfs(env->event_loop(), path.c_str());
   if (err < 0)
     co_return settler.RejectUV(err, "statfs", path.c_str());
   settler.Resolve([&st, bigint](Environment* env) -> MaybeLocal<Value> {
@@ -1639,7 +1730,8 @@ void GetStats(const FunctionCallbackInfo<Value>& args) {
   const FrameAllocatorStats frames = GetFrameAllocatorStats();
 
   Local<Object> frames_obj = Object::New(isolate);
-  SetNumber(context, frames_obj, "live", static_cast<double>(frames.live_frames));
+  SetNumber(context, frames_obj, "live",
+            static_cast<double>(frames.live_frames));
   SetNumber(context, frames_obj, "liveBytes",
             static_cast<double>(frames.live_bytes));
   SetNumber(context, frames_obj, "allocations",
@@ -1734,6 +1826,7 @@ void CreatePerIsolateProperties(IsolateData* isolate_data,
   SetMethod(isolate, target, "mkdtemp", MkdTemp);
   SetMethod(isolate, target, "fstat", FStat);
   SetMethod(isolate, target, "getStats", GetStats);
+  SetMethod(isolate, target, "cancel", Cancel);
   SetMethod(isolate, target, "getStockRequestCounts", GetStockRequestCounts);
   SetMethod(isolate, target, "statfs", StatFs);
   SetMethod(isolate, target, "readdir", ReadDir);
@@ -1781,6 +1874,7 @@ void RegisterExternalReferences(ExternalReferenceRegistry* registry) {
   registry->Register(MkdTemp);
   registry->Register(FStat);
   registry->Register(GetStats);
+  registry->Register(Cancel);
   registry->Register(GetStockRequestCounts);
   registry->Register(StatFs);
   registry->Register(ReadDir);

@@ -43,4 +43,7 @@ declare const module: { exports: object };
 interface AbortSignal {
   readonly aborted: boolean;
   readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void,
+                   options: { __proto__: null; once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }

@@ -50,3 +50,31 @@ t.test('a signal never aborted changes nothing', async (t) => {
   await fsp.writeFile(path.join(dir, 'out2'), 'z', { signal });
   t.equal(fs.readFileSync(path.join(dir, 'out2'), 'latin1'), 'z');
 });
+
+// An abort while the read is still queued behind a busy thread pool: the
+// fast path cancels the queued job, so the read rejects at once, and never
+// opens the file; stock notices the abort only after its open has run. The
+// pool is kept busy by reads of FIFOs that have no writer yet (their open
+// blocks a pool thread each) and is released by opening the writers.
+t.test('an abort while the job is queued cancels it', async (t) => {
+  const { fsCoro } = await import('node:coro');
+  const { execFileSync } = await import('node:child_process');
+  const before = fds();
+  const poolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  const fifos = Array.from({ length: poolSize }, (_, i) => path.join(dir, `fifo${i}`));
+  for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
+  const blockers = fifos.map((fifo) => fsp.readFile(fifo, 'latin1'));
+  await new Promise((resolve) => setTimeout(resolve, 50));  // The opens block.
+  const controller = new AbortController();
+  let settled = false;
+  const p = fsp.readFile(file, { signal: controller.signal });
+  p.then(() => { settled = true; }, () => { settled = true; });
+  controller.abort('queued');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal(settled, fsCoro,
+          fsCoro ? 'rejected while the pool is still busy' : 'stock waits for a pool thread');
+  for (const fifo of fifos) fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+  await abortError(t, p, 'queued');
+  t.same(await Promise.all(blockers), fifos.map(() => ''));
+  t.equal(fds(), before, 'no fd left open');
+});

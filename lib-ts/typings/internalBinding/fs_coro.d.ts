@@ -70,7 +70,15 @@ export interface FsCoroBinding {
    * the sizes and errors of stock fs.promises.readFile(path). `flags` is
    * an int32 (stringToFlags()'s result).
    */
-  readFile(path: PathLike, flags: number): Promise<Buffer>;
+  readFile(path: PathLike, flags: number, abortId?: number): Promise<Buffer>;
+
+  /**
+   * Aborts the readFile started with `abortId` (a uint32 >= 1, unique
+   * among running operations) if it still runs: a queued job is not run,
+   * what follows is not started; it then rejects (lib turns that into the
+   * signal's AbortError). An id whose operation ended is ignored.
+   */
+  cancel(abortId: number): void;
 
   /**
    * open(path, flags, mode), write all of `data` (lib turns strings into
