@@ -11,6 +11,7 @@
 #include "coro/uv_getaddrinfo.h"
 #include "coro/uv_result.h"
 #include "coro/uv_task.h"
+#include "coro/uv_batch.h"
 #include "coro/uv_timer.h"
 #include "coro/uv_work.h"
 

@@ -22,9 +22,11 @@ CORO_DIR      := $(REPO)/coro
 CORO_TEST_DIR := $(REPO)/test/coro
 CORO_BUILD    := $(BUILD)/coro
 
-CORO_LIB_SOURCES   := $(CORO_DIR)/frame_allocator.cc $(CORO_DIR)/task_list.cc
+CORO_LIB_SOURCES   := $(CORO_DIR)/frame_allocator.cc $(CORO_DIR)/task_list.cc \
+  $(CORO_DIR)/uv_batch.cc
 CORO_TEST_SOURCES  := $(addprefix $(CORO_TEST_DIR)/,\
   test_coro_allocator.cc \
+  test_coro_batch.cc \
   test_coro_cancel.cc \
   test_coro_chain.cc \
   test_coro_fs.cc \

@@ -35,6 +35,7 @@
 #include "coro/node/stock_requests.h"
 #include "coro/node/tracked_task-inl.h"
 #include "coro/cancel_token.h"
+#include "coro/uv_batch.h"
 #include "coro/uv_file.h"
 #include "coro/frame_allocator.h"
 #include "coro/uv_fs.h"
@@ -227,6 +228,32 @@ bool ReadPath(Environment* env,
 // Single-request operations: one libuv request, reported as the
 // FSREQPROMISE it replaces.
 
+// The Environment's batcher of short pool jobs (see coro/uv_batch.h), made
+// on first use. Its prepare handle is closed by a cleanup hook, which runs
+// after CleanupHandles() finished the tasks that could still use it.
+UvWorkBatcher* FsBatcher(Environment* env) {
+  static thread_local std::unordered_map<Environment*, UvWorkBatcher*>
+      batchers;
+  UvWorkBatcher*& batcher = batchers[env];
+  if (batcher != nullptr) [[likely]]
+    return batcher;
+  batcher = new UvWorkBatcher(env->event_loop());
+  env->AddCleanupHook(
+      [](void* arg) {
+        Environment* env = static_cast<Environment*>(arg);
+        auto it = batchers.find(env);
+        CHECK(it != batchers.end());
+        UvWorkBatcher* closing = it->second;
+        batchers.erase(it);
+        env->CloseHandle(closing->ReleaseHandleForClose(),
+                         [](uv_prepare_t* handle) {
+                           delete static_cast<UvWorkBatcher*>(handle->data);
+                         });
+      },
+      env);
+  return batcher;
+}
+
 // What an awaitable is given for a stat's target: the fd, or the frame's
 // path string as a C string (the awaitable would copy a std::string).
 inline uv_file PathOrFd(uv_file fd) { return fd; }
@@ -241,7 +268,21 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> StatTask(
     std::conditional_t<std::is_same_v<Target, uv_file>, uv_file, std::string>
         target,
     bool bigint) {
-  auto [err, st] = co_await UvFsStat(env->event_loop(), fn, PathOrFd(target));
+  // A short call that cannot block for long (a stat never waits for a
+  // peer, as an open of a FIFO does): run as an item of the Environment's
+  // batch, with libuv's synchronous API (the errors of its asynchronous
+  // requests, and no copy of the path).
+  uv_stat_t st{};
+  int err = 0;
+  const int status = co_await UvBatchedWork(FsBatcher(env), [&] {
+    uv_fs_t req;
+    err = fn(nullptr, &req, PathOrFd(target), nullptr);
+    if (err == 0)
+      st = req.statbuf;
+    uv_fs_req_cleanup(&req);
+  });
+  if (status < 0)
+    err = status;  // Cancelled at teardown before it ran.
   if (err < 0) {
     if constexpr (std::is_same_v<Target, uv_file>)
       co_return settler.RejectUV(err, syscall);  // fd operations: no path
@@ -597,6 +638,9 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> ReadFileTask(
   ReadJob job;
   job.path = std::move(path);
   job.flags = flags;
+  // A job of its own, not an item of the Environment's batch: an open can
+  // block for as long as it likes (a FIFO without a writer), and would hold
+  // up every item after it in its batch job.
   const int status = co_await UvWork(loop, [&job] { job.Run(); });
   // Whatever the job left open is this coroutine's from here on.
   UvFile file(std::exchange(job.fd, -1));
@@ -1689,7 +1733,8 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> MkdirpTask(
   MkdirpJob job;
   job.path = std::move(path);
   job.mode = mode;
-  const int status = co_await UvWork(env->event_loop(), [&job] { job.Run(); });
+  const int status =
+      co_await UvWork(env->event_loop(), [&job] { job.Run(); });
   if (status < 0)
     co_return;  // Cancelled at teardown before it ran.
   if (job.err < 0)

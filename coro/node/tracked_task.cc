@@ -46,8 +46,14 @@ struct KindCounters {
   size_t count = 0;
 
   int IndexOf(const char* kind) {
+    // Kinds are string literals: the same pointer, almost always, so that
+    // is looked for first; the same text from another literal, after.
     for (size_t i = 0; i < count; i++) {
-      if (kinds[i].kind == kind || strcmp(kinds[i].kind, kind) == 0)
+      if (kinds[i].kind == kind)
+        return static_cast<int>(i);
+    }
+    for (size_t i = 0; i < count; i++) {
+      if (strcmp(kinds[i].kind, kind) == 0)
         return static_cast<int>(i);
     }
     CHECK_LT(count, kMaxTaskKinds);
