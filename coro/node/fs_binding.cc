@@ -46,6 +46,7 @@
 #include "node_errors.h"
 #include "node_external_reference.h"
 #include "node_file.h"
+#include "simdutf.h"
 #include "string_bytes.h"
 #include "path.h"
 #include "permission/permission.h"
@@ -1615,6 +1616,109 @@ void ReadDir(const FunctionCallbackInfo<Value>& args) {
   task.Start();
 }
 
+// readdirWithDirFlags(path, statPath) -> Promise<[names, isDirectory]>:
+// what stock's
+// recursive readdir (without withFileTypes) needs of a directory, in one
+// pool job: its names (scandir, UTF-8, as readdir(path, 'utf8')) and, for
+// each, whether stat(2) of statPath/name says directory, which stock finds
+// out with a synchronous internalModuleStat() per entry on the loop thread.
+// lib passes path normalized as statPath, so statPath/name is the path
+// stock stats (pathModule.join of the two). A name that is not valid UTF-8 is
+// what stock could not stat either (it stats the name's lossy decoding):
+// not a directory.
+struct ReadDirWithDirFlagsJob {
+  std::string path;
+  std::string stat_path;
+  int err = 0;
+  std::vector<std::string> names;
+  std::vector<uint8_t> is_dir;
+
+  // On a pool thread.
+  void Run() {
+    uv_fs_t req;
+    err = uv_fs_scandir(nullptr, &req, path.c_str(), 0, nullptr);
+    if (err >= 0) {
+      err = 0;
+      uv_dirent_t entry;
+      while (uv_fs_scandir_next(&req, &entry) == 0)
+        names.emplace_back(entry.name);
+    }
+    uv_fs_req_cleanup(&req);
+    if (err < 0)
+      return;
+    is_dir.reserve(names.size());
+    std::string entry_path = stat_path;
+    if (entry_path.empty() || entry_path.back() != kPathSeparator)
+      entry_path += kPathSeparator;
+    const size_t prefix = entry_path.size();
+    for (const std::string& name : names) {
+      if (!simdutf::validate_utf8(name.data(), name.size())) {
+        is_dir.push_back(0);
+        continue;
+      }
+      entry_path.resize(prefix);
+      entry_path += name;
+      uv_stat_t st;
+      is_dir.push_back(sync_fs::Stat(entry_path, &st) == 0 &&
+                       S_ISDIR(st.st_mode));
+    }
+  }
+};
+
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> ReadDirWithDirFlagsTask(
+    Environment* env,
+    PromiseSettler settler,
+    std::string path,
+    std::string stat_path) {
+  ReadDirWithDirFlagsJob job;
+  job.path = std::move(path);
+  job.stat_path = std::move(stat_path);
+  const int status =
+      co_await UvWork(env->event_loop(), [&job] { job.Run(); });
+  if (status < 0)
+    co_return;  // Cancelled at teardown before it ran.
+  if (job.err < 0)
+    co_return settler.RejectUV(job.err, "scandir", job.path.c_str());
+  settler.Resolve([&job](Environment* env) -> MaybeLocal<Value> {
+    Isolate* isolate = env->isolate();
+    v8::LocalVector<Value> names(isolate);
+    names.reserve(job.names.size());
+    for (const std::string& name : job.names) {
+      // As readdir(path, 'utf8') encodes names.
+      Local<Value> error;
+      Local<Value> value;
+      if (!StringBytes::Encode(isolate, name.c_str(), UTF8, &error)
+               .ToLocal(&value)) {
+        if (!error.IsEmpty())
+          isolate->ThrowException(error);  // Resolve() rejects with it.
+        return MaybeLocal<Value>();
+      }
+      names.push_back(value);
+    }
+    Local<ArrayBuffer> ab = ArrayBuffer::New(isolate, job.is_dir.size());
+    if (!job.is_dir.empty())
+      memcpy(ab->Data(), job.is_dir.data(), job.is_dir.size());
+    Local<Value> pair[] = {
+        v8::Array::New(isolate, names.data(), names.size()),
+        v8::Uint8Array::New(ab, 0, job.is_dir.size())};
+    return v8::Array::New(isolate, pair, arraysize(pair));
+  });
+}
+
+void ReadDirWithDirFlags(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 2);
+  CHECK(args[1]->IsString());
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], kRead, &settler, &path))
+    return;
+  auto task = ReadDirWithDirFlagsTask(env, std::move(settler),
+                                      std::move(path), PathArg(env, args[1]));
+  task.InitTracking(env, "scandir");
+  task.Start();
+}
+
 // statfs(path, useBigint): the layout of the stock binding's statfs array
 // (FsStatFsOffset), as one fresh typed array.
 template <typename NativeT>
@@ -1871,6 +1975,7 @@ void CreatePerIsolateProperties(IsolateData* isolate_data,
   SetMethod(isolate, target, "mkdtemp", MkdTemp);
   SetMethod(isolate, target, "fstat", FStat);
   SetMethod(isolate, target, "getStats", GetStats);
+  SetMethod(isolate, target, "readdirWithDirFlags", ReadDirWithDirFlags);
   SetMethod(isolate, target, "cancel", Cancel);
   SetMethod(isolate, target, "getStockRequestCounts", GetStockRequestCounts);
   SetMethod(isolate, target, "statfs", StatFs);
@@ -1919,6 +2024,7 @@ void RegisterExternalReferences(ExternalReferenceRegistry* registry) {
   registry->Register(MkdTemp);
   registry->Register(FStat);
   registry->Register(GetStats);
+  registry->Register(ReadDirWithDirFlags);
   registry->Register(Cancel);
   registry->Register(GetStockRequestCounts);
   registry->Register(StatFs);
