@@ -92,8 +92,7 @@ constexpr size_t kReadFileUnknownBufferLength = 64 * 1024;
 constexpr size_t kStatsFields =
     static_cast<size_t>(fs::FsStatsOffset::kFsStatsFieldsNumber);
 
-// The stats array the stock binding fills (FillStatsArray in node_file-inl.h),
-// as a fresh Float64Array or BigInt64Array.
+// The stats array the stock binding fills (FillStatsArray in node_file-inl.h).
 template <typename NativeT>
 void FillStats(NativeT* fields, const uv_stat_t& s) {
   using fs::FsStatsOffset;
@@ -122,20 +121,6 @@ void FillStats(NativeT* fields, const uv_stat_t& s) {
       static_cast<double>(s.st_birthtim.tv_nsec));
 }
 
-MaybeLocal<Value> StatsArray(Environment* env,
-                             const uv_stat_t& s,
-                             bool use_bigint) {
-  Isolate* isolate = env->isolate();
-  Local<ArrayBuffer> ab = ArrayBuffer::New(isolate, kStatsFields * 8);
-  void* data = ab->Data();
-  if (use_bigint) {
-    FillStats(static_cast<int64_t*>(data), s);
-    return BigInt64Array::New(ab, 0, kStatsFields);
-  }
-  FillStats(static_cast<double*>(data), s);
-  return Float64Array::New(ab, 0, kStatsFields);
-}
-
 constexpr permission::PermissionScope kRead =
     permission::PermissionScope::kFileSystemRead;
 constexpr permission::PermissionScope kWrite =
@@ -159,7 +144,7 @@ std::string PathArg(Environment* env,
 // (ASYNC_THROW_IF_INSUFFICIENT_PERMISSIONS).
 bool IsGranted(Environment* env,
                permission::PermissionScope scope,
-               const std::string& path,
+               std::string_view path,
                PromiseSettler* settler) {
   if (env->permission()->is_granted(env, scope, path)) [[likely]]
     return true;
@@ -196,7 +181,7 @@ struct OpenScopes {
 // the caller sees the same rejection.
 bool IsGrantedToOpen(Environment* env,
                      int flags,
-                     const std::string& path,
+                     std::string_view path,
                      PromiseSettler* settler) {
   for (permission::PermissionScope scope : OpenScopes(flags)) {
     if (!IsGranted(env, scope, path, settler))
@@ -229,36 +214,132 @@ bool ReadPath(Environment* env,
 // Single-request operations: one libuv request, reported as the
 // FSREQPROMISE it replaces.
 
-// The Environment's batcher of short pool jobs (see coro/uv_batch.h), made
-// on first use. Its prepare handle is closed by a cleanup hook, which runs
-// after CleanupHandles() finished the tasks that could still use it.
-UvWorkBatcher* FsBatcher(Environment* env) {
-  static thread_local std::unordered_map<Environment*, UvWorkBatcher*>
-      batchers;
-  UvWorkBatcher*& batcher = batchers[env];
-  if (batcher != nullptr) [[likely]]
-    return batcher;
-  batcher = new UvWorkBatcher(env->event_loop());
+// Per-Environment state of the binding, made on first use and dropped by a
+// cleanup hook, which runs after CleanupHandles() finished the tasks that
+// could still use it:
+//   - the batcher of short pool jobs (see coro/uv_batch.h);
+//   - the arrays stat results are delivered in (see StatTask).
+struct EnvState {
+  explicit EnvState(Environment* env) : batcher(env->event_loop()) {}
+  UvWorkBatcher batcher;
+  v8::Global<Float64Array> stats;
+  v8::Global<BigInt64Array> bigint_stats;
+  // Owned here too, so that the fields stay writable even if someone
+  // detached the array's buffer (--expose-internals).
+  std::shared_ptr<v8::BackingStore> stats_store;
+  std::shared_ptr<v8::BackingStore> bigint_stats_store;
+};
+
+EnvState* StateOf(Environment* env) {
+  static thread_local std::unordered_map<Environment*, EnvState*> states;
+  EnvState*& state = states[env];
+  if (state != nullptr) [[likely]]
+    return state;
+  state = new EnvState(env);
   env->AddCleanupHook(
       [](void* arg) {
         Environment* env = static_cast<Environment*>(arg);
-        auto it = batchers.find(env);
-        CHECK(it != batchers.end());
-        UvWorkBatcher* closing = it->second;
-        batchers.erase(it);
-        env->CloseHandle(closing->ReleaseHandleForClose(),
-                         [](uv_prepare_t* handle) {
-                           delete static_cast<UvWorkBatcher*>(handle->data);
-                         });
+        auto it = states.find(env);
+        CHECK(it != states.end());
+        EnvState* closing = it->second;
+        states.erase(it);
+        closing->stats.Reset();
+        closing->bigint_stats.Reset();
+        uv_prepare_t* handle = closing->batcher.ReleaseHandleForClose();
+        handle->data = closing;
+        env->CloseHandle(handle, [](uv_prepare_t* handle) {
+          delete static_cast<EnvState*>(handle->data);
+        });
       },
       env);
-  return batcher;
+  return state;
 }
+
+UvWorkBatcher* FsBatcher(Environment* env) {
+  return &StateOf(env)->batcher;
+}
+
+// Fills the Environment's stats array (Float64Array or BigInt64Array, the
+// layout of the stock binding's, FsStatsOffset) and returns it. One array
+// serves every stat, where stock allocates two per request. Sharing is safe
+// because lib reads a result at once (getStatsFromBinding() right after
+// its await) and a result is only delivered from the loop, in a resumed
+// segment of a task, whose callback scope drains the microtask queue,
+// lib's continuation included, before the loop delivers anything else:
+// no later stat can overwrite the array before lib read it. (Stock's
+// callback API shares its arrays the same way.)
+MaybeLocal<Value> SharedStatsArray(Environment* env,
+                                   const uv_stat_t& st,
+                                   bool bigint) {
+  EnvState* state = StateOf(env);
+  Isolate* isolate = env->isolate();
+  if (bigint) {
+    if (state->bigint_stats.IsEmpty()) {
+      state->bigint_stats_store =
+          ArrayBuffer::NewBackingStore(isolate, kStatsFields * 8);
+      Local<ArrayBuffer> ab =
+          ArrayBuffer::New(isolate, state->bigint_stats_store);
+      state->bigint_stats.Reset(isolate,
+                                BigInt64Array::New(ab, 0, kStatsFields));
+    }
+    FillStats(static_cast<int64_t*>(state->bigint_stats_store->Data()), st);
+    return state->bigint_stats.Get(isolate);
+  }
+  if (state->stats.IsEmpty()) {
+    state->stats_store =
+        ArrayBuffer::NewBackingStore(isolate, kStatsFields * 8);
+    Local<ArrayBuffer> ab = ArrayBuffer::New(isolate, state->stats_store);
+    state->stats.Reset(isolate, Float64Array::New(ab, 0, kStatsFields));
+  }
+  FillStats(static_cast<double*>(state->stats_store->Data()), st);
+  return state->stats.Get(isolate);
+}
+
+// A path that lives in the coroutine frame: up to kInline bytes in place
+// (the frame comes from the free-list, so no allocation), longer ones on the
+// heap. For the hottest operations, whose path would otherwise cost a
+// malloc of its own.
+class FramePath {
+ public:
+  static constexpr size_t kInline = 176;
+
+  explicit FramePath(std::string_view path) { Assign(path); }
+  FramePath(FramePath&& other) { Assign(other.view()); }
+  FramePath(const FramePath&) = delete;
+  FramePath& operator=(const FramePath&) = delete;
+
+  const char* c_str() const { return heap_ ? heap_.get() : inline_; }
+  std::string_view view() const { return {c_str(), size_}; }
+
+ private:
+  void Assign(std::string_view path) {
+    size_ = path.size();
+    char* out = inline_;
+    if (size_ >= kInline) {
+      heap_ = std::make_unique<char[]>(size_ + 1);
+      out = heap_.get();
+    }
+    memcpy(out, path.data(), size_);
+    out[size_] = '\0';
+  }
+
+  size_t size_ = 0;
+  std::unique_ptr<char[]> heap_;
+  char inline_[kInline];
+};
 
 // What an awaitable is given for a stat's target: the fd, or the frame's
 // path string as a C string (the awaitable would copy a std::string).
 inline uv_file PathOrFd(uv_file fd) { return fd; }
-inline const char* PathOrFd(const std::string& path) { return path.c_str(); }
+// A path argument as PathArg() reads it, to be kept in a frame.
+FramePath FramePathArg(Environment* env, Local<Value> arg) {
+  BufferValue path(env->isolate(), arg);
+  CHECK_NOT_NULL(*path);
+  ToNamespacedPath(env, &path);
+  return FramePath(path.ToStringView());
+}
+
+inline const char* PathOrFd(const FramePath& path) { return path.c_str(); }
 
 template <typename Target>
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> StatTask(
@@ -266,7 +347,7 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> StatTask(
     PromiseSettler settler,
     int (*fn)(uv_loop_t*, uv_fs_t*, Target, uv_fs_cb),
     const char* syscall,
-    std::conditional_t<std::is_same_v<Target, uv_file>, uv_file, std::string>
+    std::conditional_t<std::is_same_v<Target, uv_file>, uv_file, FramePath>
         target,
     bool bigint) {
   // A short call that cannot block for long (a stat never waits for a
@@ -290,8 +371,10 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> StatTask(
     else
       co_return settler.RejectUV(err, syscall, target.c_str());
   }
+  // Delivered from the loop (a batch item never completes inside the call
+  // that submitted it): the shared array may be used.
   settler.Resolve([&st, bigint](Environment* env) {
-    return StatsArray(env, st, bigint);
+    return SharedStatsArray(env, st, bigint);
   });
 }
 
@@ -300,11 +383,12 @@ void StatPath(const FunctionCallbackInfo<Value>& args, const char* syscall) {
   Environment* env = Environment::GetCurrent(args);
   CHECK_GE(args.Length(), 2);
   PromiseSettler settler(env, args);
-  std::string path;
-  if (!ReadPath(env, args[0], permission::PermissionScope::kFileSystemRead,
-                &settler, &path)) {
+  BufferValue path_value(env->isolate(), args[0]);
+  CHECK_NOT_NULL(*path_value);
+  ToNamespacedPath(env, &path_value);
+  FramePath path(path_value.ToStringView());
+  if (!IsGranted(env, kRead, path.view(), &settler))
     return;
-  }
   auto task = StatTask<const char*>(env, std::move(settler), Fn, syscall,
                                     std::move(path), args[1]->IsTrue());
   task.InitTracking(env, syscall);
@@ -415,9 +499,9 @@ class ReadBuffer {
 
 namespace sync_fs {
 
-int Open(const std::string& path, int flags, int mode) {
+int Open(const char* path, int flags, int mode) {
   uv_fs_t req;
-  const int r = uv_fs_open(nullptr, &req, path.c_str(), flags, mode, nullptr);
+  const int r = uv_fs_open(nullptr, &req, path, flags, mode, nullptr);
   uv_fs_req_cleanup(&req);
   return r;
 }
@@ -490,7 +574,7 @@ int Close(uv_file fd) {
 // The outcome of a whole-file operation so far: the first error (and the
 // syscall stock would name), and the fd while one is open.
 struct FileOutcome {
-  std::string path;
+  const char* path = nullptr;  // The task's FramePath, in its frame.
   int err = 0;
   const char* syscall = nullptr;
   uv_file fd = -1;
@@ -515,7 +599,7 @@ struct FileOutcome {
     if (err == 0)
       return false;
     const bool has_path = syscall != nullptr && strcmp(syscall, "open") == 0;
-    settler->RejectUV(err, syscall, has_path ? path.c_str() : nullptr);
+    settler->RejectUV(err, syscall, has_path ? path : nullptr);
     return true;
   }
 
@@ -631,13 +715,13 @@ class AbortRegistry {
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> ReadFileTask(
     Environment* env,
     PromiseSettler settler,
-    std::string path,
+    FramePath path,
     int flags,
     uint32_t abort_id) {
   AbortRegistry::Entry abortable(abort_id);
   uv_loop_t* loop = env->event_loop();
   ReadJob job;
-  job.path = std::move(path);
+  job.path = path.c_str();
   job.flags = flags;
   // A job of its own, not an item of the Environment's batch: an open can
   // block for as long as it likes (a FIFO without a writer), and would hold
@@ -704,8 +788,8 @@ void ReadFile(const FunctionCallbackInfo<Value>& args) {
   CHECK(args[1]->IsInt32());
   const int flags = args[1].As<Int32>()->Value();
   PromiseSettler settler(env, args);
-  std::string path = PathArg(env, args[0]);
-  if (!IsGrantedToOpen(env, flags, path, &settler))
+  FramePath path = FramePathArg(env, args[0]);
+  if (!IsGrantedToOpen(env, flags, path.view(), &settler))
     return;
   // readFile(path, flags, abortId): lib passes an id when a signal may
   // abort the read (see Cancel()).
@@ -768,7 +852,7 @@ struct WriteJob : FileOutcome {
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> WriteFileTask(
     Environment* env,
     PromiseSettler settler,
-    std::string path,
+    FramePath path,
     v8::Global<Object> data_holder,
     const char* data,
     size_t length,
@@ -777,7 +861,7 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> WriteFileTask(
     bool flush) {
   uv_loop_t* loop = env->event_loop();
   WriteJob job;
-  job.path = std::move(path);
+  job.path = path.c_str();
   job.flags = flags;
   job.mode = mode;
   job.flush = flush;
@@ -827,15 +911,16 @@ void WriteFile(const FunctionCallbackInfo<Value>& args) {
   CHECK(args[2]->IsInt32());
   CHECK(args[3]->IsInt32());
   PromiseSettler settler(env, args);
-  std::string path = PathArg(env, args[0]);
-  if (!IsGrantedToOpen(env, args[2].As<Int32>()->Value(), path, &settler))
+  FramePath path = FramePathArg(env, args[0]);
+  const int flags = args[2].As<Int32>()->Value();
+  if (!IsGrantedToOpen(env, flags, path.view(), &settler))
     return;
   Local<ArrayBufferView> view = args[1].As<ArrayBufferView>();
   const char* data =
       static_cast<const char*>(view->Buffer()->Data()) + view->ByteOffset();
   auto task = WriteFileTask(env, std::move(settler), std::move(path),
                             v8::Global<Object>(env->isolate(), view), data,
-                            view->ByteLength(), args[2].As<Int32>()->Value(),
+                            view->ByteLength(), flags,
                             args[3].As<Int32>()->Value(), args[4]->IsTrue());
   task.InitTracking(env, "writeFile");
   task.Start();
@@ -856,9 +941,9 @@ struct TruncateJob : FileOutcome {
 };
 
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> TruncateTask(
-    Environment* env, PromiseSettler settler, std::string path, int64_t len) {
+    Environment* env, PromiseSettler settler, FramePath path, int64_t len) {
   TruncateJob job;
-  job.path = std::move(path);
+  job.path = path.c_str();
   job.length = len;
   const int status =
       co_await UvWork(env->event_loop(), [&job] { job.Run(); });
@@ -876,8 +961,8 @@ void Truncate(const FunctionCallbackInfo<Value>& args) {
   CHECK_GE(args.Length(), 2);
   CHECK(args[1]->IsNumber());
   PromiseSettler settler(env, args);
-  std::string path = PathArg(env, args[0]);
-  if (!IsGrantedToOpen(env, O_RDWR, path, &settler))  // open(path, 'r+')
+  FramePath path = FramePathArg(env, args[0]);
+  if (!IsGrantedToOpen(env, O_RDWR, path.view(), &settler))  // open(path, 'r+')
     return;
   const int64_t len = static_cast<int64_t>(args[1].As<v8::Number>()->Value());
   auto task = TruncateTask(env, std::move(settler), std::move(path), len);
