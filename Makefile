@@ -23,6 +23,7 @@ help:
 	@echo "  make test            T1 (no binary), T2 (build), T3 (on the binary), with a summary per tier"
 	@echo "  make bench-quick     stat and readFile 1 KiB, 1 and 16 in flight, every contender (minutes)"
 	@echo "  make bench           the full benchmark matrix; results in benchmark/results/"
+	@echo "  make bench-fs-extra  FileHandle read/write, readdir recursive, rm/cp of a tree, copyFile: fast vs stock (< 10 min)"
 	@echo "  make bench-deps      Bun and Deno from npm, the libuv floor, the malloc counter, the runner"
 	@echo "  make bench-check     ten-second self-check of the whole harness"
 	@echo "  make bench-test      unit tests of the benchmark runner (T1)"

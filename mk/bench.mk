@@ -7,6 +7,9 @@
 #   make bench         the full matrix (about 30 minutes on 2 cores)
 #   make bench-proof   the headline configurations, 15 paired runs each, with
 #                      95% intervals (< 30 min; on a quiet machine)
+#   make bench-fs-extra  FileHandle read/write, recursive readdir, rm and cp of
+#                      a tree, copyFile at 1, 16 and 64: fast path vs stock,
+#                      5 runs (< 10 min)
 #   make bench-test    unit tests of the runner; bench-check: short self-check
 #
 # The runner exits non-zero when a requested contender is missing or any run
@@ -36,7 +39,7 @@ BENCH_RUN := cd $(REPO) && $(BENCH_HOST_NODE) $(BENCH_RUNNER) \
   --floor=$(BENCH_FLOOR) --malloc-count=$(BENCH_MALLOC) \
   $(if $(BENCH_SYSTEM_NODE),--system-node) $(BENCH_ARGS)
 
-.PHONY: bench-lock bench-deps bench-quick bench bench-proof bench-check bench-test bench-upstream-check bench-clean
+.PHONY: bench-lock bench-deps bench-quick bench bench-proof bench-fs-extra bench-check bench-test bench-upstream-check bench-clean
 
 # Bun and Deno from npm, pinned by benchmark/package-lock.json.
 $(BENCH_PEERS): $(BENCH_DIR)/package.json $(BENCH_DIR)/package-lock.json
@@ -81,6 +84,14 @@ bench: bench-deps
 # machine: the report says whether it was, by its own measure.
 bench-proof: bench-deps
 	@$(BENCH_RUN) --preset=proof
+
+# The fs-extra workloads (fh-read-4k, fh-write-4k, readdir-recursive,
+# readdir-recursive-types, rm-tree, copyfile-64k, cp-tree) at 1, 16 and 64 in
+# flight: fork-promises against fork-promises-no-coro only, 5 paired runs of
+# 0.5 s, allocation counts at 1 in flight (2 repeats), fixtures on tmpfs
+# (/dev/shm; BENCH_ARGS='--tmpdir=DIR' for another). Under 10 minutes.
+bench-fs-extra: bench-deps
+	@$(BENCH_RUN) --preset=fs-extra
 
 # Unit tests of the runner (statistics, plan, noise, report, chart; exit status
 # end to end with stand-in binaries): no benchmark binaries needed.

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Api } from './types.js';
+import { FLOOR_WORKLOADS } from './workloads.js';
 
 export type Runtime = 'node' | 'bun' | 'deno' | 'floor';
 
@@ -141,8 +142,11 @@ export function contenders(p: Paths, o: ContenderOptions): Contender[] {
 }
 
 /** Why a configuration does not apply to a contender, or null if it does. */
-export function notApplicable(c: Contender, concurrency: number): string | null {
+export function notApplicable(c: Contender, workload: string, concurrency: number): string | null {
   if (c.api === 'sync' && concurrency !== 1) return 'n/a: the sync API runs one operation at a time';
+  if (c.runtime === 'floor' && workload !== 'noop' && !FLOOR_WORKLOADS.includes(workload)) {
+    return 'n/a: the floor does not implement this workload';
+  }
   return null;
 }
 

@@ -20,6 +20,7 @@ import {
 import { runJson } from './exec.js';
 import { between, reading, verdict } from './noise.js';
 import { type Config, schedule } from './plan.js';
+import { PRESETS, headlineConfigs, resolveAllocConfigs, resolveConfigs } from './presets.js';
 import { deriveSeed, mulberry32, newSeed } from './prng.js';
 import { fmtRatio, fmtUs, markdown } from './report-md.js';
 import { svg } from './report-svg.js';
@@ -28,93 +29,12 @@ import { allocSummaries, compare, configKey, memoryAtLoad, summarize } from './s
 import { exitCode, failures } from './status.js';
 import { load, machine } from './sysinfo.js';
 import type { AllocLine, AllocSample, Load, Sample, WorkloadLine } from './types.js';
+import { ALL_WORKLOADS, MIN_WARMUP_OPS, WARMUP_OPS } from './workloads.js';
 
-const ALL_WORKLOADS = [
-  'stat', 'access', 'open-close',
-  'readfile-1k-buffer', 'readfile-1k-utf8', 'readfile-64k-buffer', 'readfile-64k-utf8',
-  'readfile-1m-buffer', 'readfile-1m-utf8', 'writefile-1k', 'readdir-100',
-];
-
-/**
- * Warm-up operations per workload, the same for every contender (at least
- * 2,000). The warm-up ends earlier when two consecutive 100 ms windows agree
- * within 5%, or at the preset's time cap.
- */
-export const WARMUP_OPS: Record<string, number> = {
-  'stat': 30000, 'access': 30000, 'open-close': 15000,
-  'readfile-1k-buffer': 15000, 'readfile-1k-utf8': 15000,
-  'readfile-64k-buffer': 5000, 'readfile-64k-utf8': 5000,
-  'readfile-1m-buffer': 2000, 'readfile-1m-utf8': 2000,
-  'writefile-1k': 5000, 'readdir-100': 5000,
-};
-const MIN_WARMUP_OPS = 2000;
 const WINDOW_MS = 100;
 const STABLE_PCT = 5;
 
-/** The headline configurations (and the proof preset's). */
-export const HEADLINE: Config[] = [
-  { workload: 'stat', concurrency: 1 },
-  { workload: 'stat', concurrency: 64 },
-  { workload: 'readfile-1k-buffer', concurrency: 16 },
-  { workload: 'readfile-1k-buffer', concurrency: 64 },
-  { workload: 'readfile-64k-buffer', concurrency: 16 },
-  { workload: 'writefile-1k', concurrency: 16 },
-];
-
-interface Preset {
-  runs: number;
-  duration: number;
-  /** Warm-up time cap, seconds. */
-  warmupMax: number;
-  /** Explicit configurations; else the cross product below. */
-  configs: Config[] | null;
-  workloads: string[];
-  concurrency: number[];
-  /** Contenders run by default (others are listed as skipped); null: all. */
-  contenders: string[] | null;
-  /** Allocation configurations: explicit, or workloads × in-flight counts. */
-  allocConfigs: Config[] | null;
-  allocWorkloads: string[];
-  allocConcurrency: number[];
-  allocOps: number;
-  allocRepeats: number;
-  allocWarmup: number;
-}
-
-const PRESETS: Record<string, Preset> = {
-  quick: {
-    runs: 3, duration: 0.5, warmupMax: 0.5, configs: null,
-    workloads: ['stat', 'readfile-1k-buffer'],
-    concurrency: [1, 16, 64],
-    contenders: null,
-    allocConfigs: null,
-    allocWorkloads: ['stat', 'readfile-1k-buffer'],
-    allocConcurrency: [1],
-    allocOps: 4000, allocRepeats: 3, allocWarmup: 0.3,
-  },
-  full: {
-    runs: 3, duration: 1, warmupMax: 1, configs: null,
-    workloads: ALL_WORKLOADS,
-    concurrency: [1, 16, 64],
-    contenders: null,
-    allocConfigs: null,
-    allocWorkloads: ALL_WORKLOADS,
-    allocConcurrency: [1, 64],
-    allocOps: 4000, allocRepeats: 3, allocWarmup: 0.5,
-  },
-  // At least 10 paired runs of each headline configuration, for intervals
-  // that can carry a claim; the contenders the headline compares.
-  proof: {
-    runs: 15, duration: 1, warmupMax: 1, configs: HEADLINE,
-    workloads: [], concurrency: [],
-    contenders: [SUBJECT, STOCK, 'fork-callback', 'floor', 'one-hop-ref', 'bun-promises', 'deno-promises'],
-    allocConfigs: HEADLINE,
-    allocWorkloads: [], allocConcurrency: [],
-    allocOps: 4000, allocRepeats: 3, allocWarmup: 0.5,
-  },
-};
-
-const USAGE = `usage: node main.js [--preset=quick|full|proof] [options]
+const USAGE = `usage: node main.js [--preset=${Object.keys(PRESETS).join('|')}] [options]
   --runs=N  --duration=S  --warmup=S       override the preset (--warmup: warm-up time cap)
   --warmup-ops=N                           warm-up operations for every workload (>= ${MIN_WARMUP_OPS})
   --workloads=a,b  --concurrency=1,16      override the preset's configurations (cross product)
@@ -129,6 +49,8 @@ const USAGE = `usage: node main.js [--preset=quick|full|proof] [options]
   --alloc-repeats=N  --alloc-ops=N         allocation runs per configuration, batch cap
   --latency                                add one latency-mode run per configuration
   --load-concurrency=64                    in-flight count for memory at load
+  --tmpdir=DIR                             where the fixtures go (default: the preset's, else
+                                           $TMPDIR or /tmp; fs-extra: /dev/shm)
   --bench-dir=DIR   --out=DIR   --tag=NAME
   --fork-node=PATH --system-node-path=PATH --bun=PATH --deno=PATH
   --floor=PATH --malloc-count=PATH
@@ -166,6 +88,7 @@ const { values: a } = parseArgs({
     'alloc-ops': { type: 'string' },
     'latency': { type: 'boolean', default: false },
     'load-concurrency': { type: 'string', default: '64' },
+    'tmpdir': { type: 'string' },
     'bench-dir': { type: 'string', default: 'benchmark' },
     'out': { type: 'string' },
     'tag': { type: 'string' },
@@ -193,11 +116,7 @@ if (warmupOverride !== null && !(warmupOverride >= MIN_WARMUP_OPS)) usageError(`
 if (!(runs >= 1) || !(duration > 0) || !(warmupMax > 0)) usageError('--runs, --duration and --warmup must be positive');
 const workloadsArg = list(a.workloads);
 const concurrencyArg = list(a.concurrency)?.map(Number);
-const crossConfigs = (ws: string[], ks: number[]) => ws.flatMap((workload) => ks.map((concurrency) => ({ workload, concurrency })));
-const configs: Config[] = workloadsArg !== undefined || concurrencyArg !== undefined || preset.configs === null
-  ? crossConfigs(workloadsArg ?? (preset.configs ? [...new Set(preset.configs.map((c) => c.workload))] : preset.workloads),
-    concurrencyArg ?? (preset.configs ? [...new Set(preset.configs.map((c) => c.concurrency))] : preset.concurrency))
-  : preset.configs;
+const configs: Config[] = resolveConfigs(preset, workloadsArg, concurrencyArg);
 const workloads = [...new Set(configs.map((c) => c.workload))];
 const concurrency = [...new Set(configs.map((c) => c.concurrency))].sort((x, y) => x - y);
 for (const w of workloads) {
@@ -210,19 +129,16 @@ const allocRepeats = Number(a['alloc-repeats'] ?? preset.allocRepeats);
 const allocOps = Number(a['alloc-ops'] ?? preset.allocOps);
 const allocConcurrencyArg = list(a['alloc-concurrency'])?.map(Number);
 if (allocConcurrencyArg?.some((k) => !(k >= 1))) usageError('--alloc-concurrency: in-flight counts must be >= 1');
-const allocConfigs: Config[] = a['no-alloc']
-  ? []
-  : allocConcurrencyArg !== undefined || preset.allocConfigs === null
-    ? crossConfigs(
-      preset.allocConfigs ? [...new Set(preset.allocConfigs.map((c) => c.workload))].filter((w) => workloads.includes(w))
-        : workloads.filter((w) => preset.allocWorkloads.includes(w)),
-      allocConcurrencyArg ?? preset.allocConcurrency)
-    : preset.allocConfigs.filter((c) => workloads.includes(c.workload));
+const allocConfigs: Config[] = a['no-alloc'] ? [] : resolveAllocConfigs(preset, workloads, allocConcurrencyArg);
 const allocConcurrency = [...new Set(allocConfigs.map((c) => c.concurrency))].sort((x, y) => x - y);
 const seed = a.seed === undefined ? newSeed() : Number(a.seed) >>> 0;
 const allowMissing = list(a['allow-missing']) ?? [];
 const benchDir = path.resolve(a['bench-dir']);
-const tmpdir = os.tmpdir();
+// Fixtures: --tmpdir, else the preset's directory when it exists, else
+// $TMPDIR or /tmp.
+const presetTmp = preset.tmpdir !== null && existsSync(preset.tmpdir) ? preset.tmpdir : null;
+const tmpdir = path.resolve(a.tmpdir ?? presetTmp ?? os.tmpdir());
+if (a.tmpdir !== undefined && !existsSync(tmpdir)) usageError(`--tmpdir: ${tmpdir} does not exist`);
 
 const paths: Paths = {
   forkNode: path.resolve(a['fork-node']),
@@ -337,7 +253,7 @@ for (const { workload: w, concurrency: k } of configs) {
     const st = statuses[i] as ContenderStatus;
     if (st.state === 'skipped') continue;
     planned.push({ contender: c.id, workload: w, concurrency: k });
-    const na = notApplicable(c, k);
+    const na = notApplicable(c, w, k);
     if (!st.available) notes.set(configKey(c.id, w, k), st.state === 'missing' ? `missing: ${st.detail}` : st.detail);
     else if (na) notes.set(configKey(c.id, w, k), na);
   }
@@ -358,7 +274,7 @@ function noteLoad(l: Load): void {
 
 const byId = new Map(all.map((c) => [c.id, c]));
 const pairOf = (id: string) => byId.get(id)?.pairWith ?? null;
-const applies = (c: Config) => available.filter((x) => notApplicable(x, c.concurrency) === null).map((x) => x.id);
+const applies = (c: Config) => available.filter((x) => notApplicable(x, c.workload, c.concurrency) === null).map((x) => x.id);
 
 async function child(argv: string[], env: NodeJS.ProcessEnv, ms: number) {
   const l = load();
@@ -383,7 +299,8 @@ for (const p of timedPlan) {
       const result = r.line as WorkloadLine | null;
       samples.push({ contender: c.id, workload: p.workload, concurrency: p.concurrency, run: p.run, phase: 'timed',
         block: p.block, position: p.position, load: r.load, noise: r.noise, result, error: r.error });
-      log(`  ${c.id} ${p.workload} @${p.concurrency} run ${p.run}: ${result ? `${fmtUs(result.us_per_op)}/op (warm-up: ${result.warmup?.ended_by ?? '?'})` : `FAILED ${r.error ?? ''}`}`);
+      log(`  ${c.id} ${p.workload} @${p.concurrency} run ${p.run}: ${result ? `${fmtUs(result.us_per_op)}/op (warm-up: ${result.warmup?.ended_by ?? '?'})` : `FAILED ${r.error ?? ''}`}` +
+        (result?.pool ? `; ${result.pool.used} of ${result.pool.ready} fresh fixtures used${result.pool.ended_early ? ', ran out: the timed phase ended early' : ''}` : ''));
     },
   });
 }
@@ -417,7 +334,7 @@ const allocPlanConfigs: Config[] = [
   ...allocConfigs,
 ];
 const allocApplies = (c: Config) => allocAvailable
-  .filter((x) => notApplicable(x, c.concurrency) === null && !(c.workload === 'noop' && x.runtime === 'floor'))
+  .filter((x) => notApplicable(x, c.workload, c.concurrency) === null && !(c.workload === 'noop' && x.runtime === 'floor'))
   .map((x) => x.id);
 const allocPlan = schedule(allocPlanConfigs, allocRepeats, allocApplies, pairOf, mulberry32(deriveSeed(seed, 'alloc')));
 for (const p of allocPlan) {
@@ -478,15 +395,18 @@ if (subject !== null) {
     { role: 'libuv floor', other: 'floor', kind: 'floor' },
     { role: 'one-hop reference', other: 'one-hop-ref', kind: 'floor' },
   ];
-  for (const h of HEADLINE) {
-    if (!configs.some((c) => c.workload === h.workload && c.concurrency === h.concurrency)) continue;
+  // A preset that names its contenders shows only their roles (unless
+  // --contenders asked for others); fs-extra: the stock path alone.
+  const shownRoles = roles.filter((r) => only !== undefined || inPreset(r.other));
+  for (const h of headlineConfigs(preset, configs)) {
     headline.push({
       ...h, subject,
-      rows: roles.map((r) => {
+      rows: shownRoles.map((r) => {
         const st = statusOf(r.other);
         const c = byId.get(r.other);
+        const na = c && st?.available ? notApplicable(c, h.workload, h.concurrency) : null;
         const note = !st || !st.available ? `${st?.state === 'skipped' ? 'skipped' : 'not available'}: ${st?.detail.replace(/^(skipped|not available): /, '') ?? 'unknown contender'}`
-          : c && workDifference(c, h.workload) ? `not the same work: ${workDifference(c, h.workload)}` : null;
+          : na ?? (c && workDifference(c, h.workload) ? `not the same work: ${workDifference(c, h.workload)}` : null);
         const comparison = st?.available ? compare(samples, h.workload, h.concurrency, subject, r.other, seed) : null;
         return { ...r, note, comparison };
       }),

@@ -5,8 +5,8 @@
 
 import { deriveSeed, mulberry32 } from './prng.js';
 import type { ContenderStatus, Headline, Results } from './results.js';
-import { MIN_RUNS_FOR_CLAIM, bootstrapMedian } from './stats.js';
-import type { AllocSummary, Comparison, Interval, Spread, Summary } from './types.js';
+import { MIN_RUNS_FOR_CLAIM, bootstrapMedian, median } from './stats.js';
+import type { AllocSummary, Comparison, Interval, Spread, Summary, WorkloadLine } from './types.js';
 
 export function fmtUs(us: number | null | undefined): string {
   if (us === null || us === undefined) return '—';
@@ -231,6 +231,35 @@ const FLOORS_TEXT = [
     'for that structure, not a target any runtime can reach.', '',
 ];
 
+/**
+ * Workloads that consume a fresh fixture per operation (rm-tree): how many
+ * were made before each timed phase, outside the clock, and how many it used.
+ */
+export function freshFixtures(r: Results, label: ReadonlyMap<string, string>): string[] {
+  const groups = new Map<string, NonNullable<WorkloadLine['pool']>[]>();
+  for (const s of r.samples) {
+    const p = s.phase === 'timed' ? s.result?.pool : undefined;
+    if (!p) continue;
+    const k = `${s.contender}|${s.workload}|${s.concurrency}`;
+    groups.set(k, [...(groups.get(k) ?? []), p]);
+  }
+  if (groups.size === 0) return [];
+  const med = (xs: number[]) => median(xs) ?? 0;
+  const order = new Map(r.contenders.map((x, i) => [x.id, i]));
+  const rows = [...groups].map(([k, ps]) => ({ k, ps, parts: k.split('|') as [string, string, string] }))
+    .sort((x, y) => (x.parts[1] < y.parts[1] ? -1 : x.parts[1] > y.parts[1] ? 1 : 0) ||
+      Number(x.parts[2]) - Number(y.parts[2]) || (order.get(x.parts[0]) ?? 0) - (order.get(y.parts[0]) ?? 0));
+  return ['## Fresh fixtures', '',
+    'Workloads whose every operation consumes a fresh fixture (rm-tree: a tree to remove) get them made with ' +
+      'synchronous calls before the warm-up and again before the timed phase, never inside it: enough for twice what ' +
+      'the warm-up\'s rate would use in the timed phase. Should they run out, the timed phase ends there, early; its ' +
+      'figures stay operations ÷ elapsed time. Medians over the runs.', '',
+    table(['contender', 'workload @in flight', 'ready', 'used', 'made in (s, not timed)', 'runs that ran out'],
+      rows.map(({ ps, parts: [c, w, n] }) => [label.get(c) ?? c, `${w} @${n}`, med(ps.map((p) => p.ready)).toFixed(0),
+        med(ps.map((p) => p.used)).toFixed(0), med(ps.map((p) => p.made_s)).toFixed(2),
+        `${ps.filter((p) => p.ended_early).length} of ${ps.length}`])), ''];
+}
+
 export function markdown(r: Results): string {
   const out: string[] = [];
   const m = r.machine;
@@ -288,7 +317,7 @@ export function markdown(r: Results): string {
       x.pool,
     ])),
     '',
-    ...FLOORS_TEXT,
+    ...(shown.some((x) => x.runtime === 'floor') ? FLOORS_TEXT : []),
     '## Time per operation',
     '',
     'Median µs per operation over the runs (wall time ÷ operations completed, so at 16 or 64 in flight it is ' +
@@ -384,6 +413,8 @@ export function markdown(r: Results): string {
     }
     return [`\`${x.id}\``, String(n['ops'] ?? 0), String(n['stable'] ?? 0), String(n['time-cap'] ?? 0)];
   })), '');
+
+  out.push(...freshFixtures(r, label));
 
   const timed = r.samples.filter((s) => s.phase === 'timed' && s.noise);
   const worst = [...timed].sort((x, y) => (y.noise?.other_cores ?? 0) - (x.noise?.other_cores ?? 0)).slice(0, 5);

@@ -49,6 +49,13 @@ export interface WorkloadLine {
     external_max: number | null;
     threads_max?: number | null;
   };
+  /**
+   * Consumable fixtures (rm-tree's fresh trees): made before the timed phase
+   * (made_s seconds, not timed), `ready` at its start, `used` by it;
+   * ended_early when they ran out before the deadline (the figures are then
+   * over a shorter phase, still operations ÷ elapsed time).
+   */
+  pool?: { ready: number; used: number; ended_early: boolean; made_s: number; factor: number; max: number };
   latency_us?: { count: number; p50: number | null; p90: number | null; p99: number | null; p999: number | null; max: number | null };
   pid: number;
 }

@@ -44,6 +44,8 @@ const concurrency = Number(args.concurrency ?? 1);
 const maxOps = Number(args.ops ?? 4000);
 const warmupNs = BigInt(Math.round(Number(args.warmup ?? 0.5) * 1e9));
 const batchSeconds = Number(args['batch-seconds'] ?? 0.3);
+// Consumable fixtures ready for the warm-up (at least 4 per slot).
+const WARMUP_POOL = 200;
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
 if (workload !== 'noop' && !(workload in WORKLOADS)) throw new Error(`unknown workload ${workload}`);
 
@@ -80,12 +82,19 @@ function runCount(ops, n) {
 }
 
 const fx = createFixtures(concurrency, args.tmpdir);
+let ops = null;
 try {
-  const ops = workload === 'noop' ? noopOps() : makeOps(workload, fx);
+  ops = workload === 'noop' ? noopOps() : makeOps(workload, fx);
+  if (ops.setup) await ops.setup(api);
+  // Consumable fixtures (rm-tree's trees) are made before the warm-up and
+  // before each batch, never inside one; the warm-up also stops when they
+  // run out.
+  if (ops.ensure) ops.ensure(Math.max(WARMUP_POOL, 4 * concurrency));
   // Warm-up (and JIT), time-bounded; its rate sizes the batch.
   const t0 = process.hrtime.bigint();
   const deadline = t0 + warmupNs;
-  const warm = await drive(api, ops, concurrency, () => process.hrtime.bigint() < deadline, ops.expect);
+  const warm = await drive(api, ops, concurrency,
+    () => process.hrtime.bigint() < deadline && (!ops.left || ops.left() > 0), ops.expect);
   const rate = warm / (Number(process.hrtime.bigint() - t0) / 1e9);
   const size = READ_SIZES[/^readfile-(1k|64k|1m)-/.exec(workload)?.[1]] ?? 0;
   let batch = Math.min(maxOps, Math.ceil(rate * batchSeconds));
@@ -101,6 +110,7 @@ try {
 
   let result = null;
   for (let attempt = 0; attempt < 6; attempt++) {
+    if (ops.ensure) ops.ensure(batch);
     globalThis.gc();
     globalThis.gc();
     await settle();
@@ -157,5 +167,6 @@ try {
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } finally {
+  if (ops?.teardown) await ops.teardown();
   removeFixtures(fx);
 }

@@ -4,7 +4,7 @@
 //   <runtime> fs-workload.mjs --workload=stat --api=promises --concurrency=16 \
 //       [--duration=1] [--warmup-ops=5000] [--warmup-max=2] [--window-ms=100]
 //       [--stable-pct=5] [--sample-ms=50] [--tmpdir=/tmp]
-//       [--mode=throughput|latency]
+//       [--mode=throughput|latency] [--pool-factor=2] [--pool-max=20000]
 //
 // Prints exactly one JSON line on stdout (see README.md for the fields).
 //
@@ -26,6 +26,13 @@
 // "fs-latency"). Its us_per_op is not comparable with throughput mode's.
 //
 // Fixtures live in a temporary directory created here and removed before exit.
+// Workload-specific set-up (opening the FileHandle of fh-read-4k and
+// fh-write-4k) runs before the warm-up. rm-tree consumes a fresh tree per
+// operation: the trees are made, with synchronous calls, before the warm-up
+// (enough for all of it) and again before the timed phase (see --pool-factor
+// below), never while the clock runs; the line's "pool" says how many were
+// ready, how many the timed phase used, how long making them took, and
+// whether they ran out (the timed phase then ends early).
 
 import * as fs from 'node:fs';
 import {
@@ -65,6 +72,12 @@ async function warmUp(api, ops, concurrency, o) {
   const done = await drive(api, ops, concurrency, () => {
     if (endedBy !== null) return false;
     n++;
+    // Consumable fixtures run out (never expected: the driver readies
+    // maxOps + concurrency of them, more than the warm-up can start).
+    if (ops.left && ops.left() === 0) {
+      endedBy = 'ops';
+      return false;
+    }
     windowOps++;
     if (n >= o.maxOps) {
       endedBy = 'ops';
@@ -138,18 +151,37 @@ async function main(args) {
     stablePct: Number(args['stable-pct'] ?? 5),
   };
   const sampleNs = BigInt(Math.round(Number(args['sample-ms'] ?? 50) * 1e6));
+  const poolFactor = Number(args['pool-factor'] ?? 2);
+  const poolMax = Number(args['pool-max'] ?? 20000);
   if (!(workload in WORKLOADS)) throw new Error(`unknown workload ${workload}`);
   if (!APIS.includes(api)) throw new Error(`unknown api ${api}`);
   if (mode !== 'throughput' && mode !== 'latency') throw new Error(`unknown mode ${mode}`);
   if (!(concurrency >= 1)) throw new Error('concurrency must be >= 1');
 
   const fx = createFixtures(concurrency, args.tmpdir);
+  let ops = null;
   try {
-    const ops = makeOps(workload, fx);
+    ops = makeOps(workload, fx);
+    if (ops.setup) await ops.setup(api);
+    // Consumable fixtures (rm-tree's fresh trees) are made before each phase,
+    // never inside one: enough for the whole warm-up, then, for the timed
+    // phase, --pool-factor times what the warm-up's rate would use in
+    // --duration (at most --pool-max). Should the timed phase use them all, it
+    // ends there, early: its figures stay valid (operations ÷ elapsed time),
+    // and the line says so (pool.ended_early).
+    if (ops.ensure) ops.ensure(warm.maxOps + concurrency);
     const warmup = await warmUp(api, ops, concurrency, warm);
     // Read the clock about once per millisecond of work.
     const rate = warmup.ops / (warmup.ns / 1e9);
     const batch = Math.min(1000, Math.max(1, Math.round(rate / 1000)));
+    let pool = null;
+    if (ops.ensure) {
+      const want = Math.min(poolMax, Math.ceil(rate * (Number(durationNs) / 1e9) * poolFactor)) + concurrency;
+      const t0 = hr();
+      ops.ensure(want);
+      pool = { ready: ops.left(), factor: poolFactor, max: poolMax, made_s: Number(hr() - t0) / 1e9,
+        used: 0, ended_early: false };
+    }
 
     const mem = { samples: 0, rss_max: 0, heap_used_max: 0, heap_total_max: 0,
       external_max: 0, rss_sum: 0, heap_used_sum: 0, threads_max: null };
@@ -186,10 +218,17 @@ async function main(args) {
       if (now >= deadline) stopped = true;
       return !stopped;
     };
+    // No consumable fixture left: stop starting operations.
+    const dry = () => {
+      if (!ops.left || ops.left() > 0) return false;
+      pool.ended_early = true;
+      stopped = true;
+      return true;
+    };
     const keepGoing = mode === 'latency'
-      ? () => !stopped && check()
+      ? () => !stopped && !dry() && check()
       : () => {
-        if (stopped) return false;
+        if (stopped || dry()) return false;
         if (--left > 0) return true;
         left = batch;
         return check();
@@ -234,9 +273,14 @@ async function main(args) {
       },
       pid: process.pid,
     };
+    if (pool) {
+      pool.used = pool.ready - ops.left();
+      out.pool = pool;
+    }
     if (mode === 'latency') out.latency_us = percentiles(lat);
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
+    if (ops?.teardown) await ops.teardown();
     removeFixtures(fx);
   }
 }

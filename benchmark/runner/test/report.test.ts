@@ -123,3 +123,35 @@ test('the chart is one escaped svg with a bar per present contender', () => {
   assert.match(s, /c: MISSING — not installed/);
   assert.match(s, /s: not available: the binary has no --no-flag/);
 });
+
+test('fresh fixtures: how many were made outside the clock, used, and whether they ran out', () => {
+  const base = results();
+  assert.doesNotMatch(markdown(base), /## Fresh fixtures/, 'no section without such a workload');
+  const pooled = (run: number, used: number, early: boolean) => {
+    const s = sample('a', 'rm-tree', 16, run, 1000);
+    return { ...s, result: { ...s.result!, workload: 'rm-tree', pool: { ready: 600, used, ended_early: early, made_s: 0.5 + run / 10, factor: 2, max: 20000 } } };
+  };
+  const md = markdown({ ...base, samples: [...base.samples, pooled(1, 300, false), pooled(2, 600, true), pooled(3, 320, false)] });
+  assert.match(md, /## Fresh fixtures[\s\S]*never inside it/);
+  assert.match(md, /\| A \| rm-tree @16 \| 600 \| 320 \| 0\.70 \| 1 of 3 \|/);
+});
+
+test('a comparison that does not apply shows why in the headline and supports no claim', () => {
+  const base = results();
+  const r = {
+    ...base,
+    settings: { ...base.settings, runs: 12 },
+    headline: [{ workload: 'rm-tree', concurrency: 1, subject: 'a', rows: [
+      { role: 'libuv floor', other: 'f', kind: 'floor' as const, note: 'n/a: the floor does not implement this workload', comparison: null },
+    ] }],
+  };
+  assert.match(markdown(r), /\| distance to libuv floor \(`f`\), wall \| n\/a: the floor does not implement this workload \|/);
+  assert.doesNotMatch(claims(r).join('\n'), /libuv floor/);
+});
+
+test('"what the floors are" only when a floor was in the run', () => {
+  const base = results();
+  assert.match(markdown(base), /## What the floors are and are not/);
+  const contenders = base.contenders.map((c) => (c.id === 'f' ? { ...c, available: false, state: 'skipped' as const, detail: 'skipped: not in the fs-extra preset' } : c));
+  assert.doesNotMatch(markdown({ ...base, contenders }), /## What the floors are and are not/);
+});

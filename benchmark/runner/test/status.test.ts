@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +97,32 @@ test('the runner exits 1 when a run fails, 0 when every requested run succeeds',
     const rebuilt = runner(dir, [`--floor=${floor}`, '--contenders=floor']);
     assert.equal(rebuilt.status, 1);
     assert.match(rebuilt.stderr, /the binary of floor changed during the run/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fs-extra: the floor is n/a for its workloads, fixtures go to the preset\'s tmpdir, --tmpdir must exist', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-status-'));
+  try {
+    const probeLine = `{"tool":"probe","runtime":{"name":"libuv-floor","version":"0"},"exec_argv":[],"versions":{"uv":"0"},"exec_path":"${dir}/floor"}`;
+    const floor = script(`${dir}/floor`, `case " $* " in *" --probe "*) echo '${probeLine}'; exit 0;; esac\necho "$*" >> "${dir}/floor-args"\necho '${WORKLOAD_LINE}'`);
+    const r = runner(dir, [`--floor=${floor}`, '--preset=fs-extra', '--workloads=stat,rm-tree', '--contenders=floor']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.json.samples.map((s: { workload: string }) => s.workload), ['stat']);
+    const na = r.json.summaries.find((s: { contender: string; workload: string }) => s.contender === 'floor' && s.workload === 'rm-tree');
+    assert.equal(na.note, 'n/a: the floor does not implement this workload');
+    const tmp = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+    assert.equal(r.json.machine.tmpdir, tmp);
+    assert.match(readFileSync(`${dir}/floor-args`, 'utf8'), new RegExp(`--tmpdir=${tmp}( |$)`, 'm'));
+    // --tmpdir overrides the preset's, and must exist.
+    const own = runner(dir, [`--floor=${floor}`, '--preset=fs-extra', '--workloads=stat', '--contenders=floor', `--tmpdir=${dir}`]);
+    assert.equal(own.status, 0, own.stderr);
+    assert.equal(own.json.machine.tmpdir, dir);
+    const bad = spawnSync(process.execPath, [mainJs, `--bench-dir=${dir}`, `--out=${dir}/out`, `--floor=${floor}`,
+      '--contenders=floor', `--tmpdir=${dir}/nowhere`], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--tmpdir: .*nowhere does not exist/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
