@@ -771,10 +771,11 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> ReadFileTask(
   }
 
   if (job.too_large >= 0) {
-    const int64_t size = job.too_large;
-    co_return settler.RejectWith([size](Environment* env) {
-      return ERR_FS_FILE_TOO_LARGE(
-          env->isolate(), "File size (%d) is greater than 2 GiB", size);
+    // Rejected with the size: lib makes ERR_FS_FILE_TOO_LARGE, as stock's
+    // readFileHandle() does, so that its stack and name are stock's.
+    const double size = static_cast<double>(job.too_large);
+    co_return settler.RejectWith([size](Environment* env) -> MaybeLocal<Value> {
+      return v8::Number::New(env->isolate(), size);
     });
   }
   if (job.RejectIfFailed(&settler))
@@ -977,15 +978,19 @@ void Truncate(const FunctionCallbackInfo<Value>& args) {
 // shaping stay stock's and only the binding object differs. Each is one
 // libuv request: one FSREQPROMISE resource, the type it replaces.
 
+// Which paths an operation's errors name: fd operations none, even an
+// empty path '' is named (stock: "chmod ''").
+enum class ErrorNames { kNone, kPath, kPathAndDest };
+
 // Runs `dispatch(loop, path, dest)` (which returns the awaitable; the
-// paths are the frame's, as C strings) and settles with
-// undefined or with UVException(err, syscall, path, dest) as stock's
-// AfterNoArgs does; empty path/dest are left out, as for fd operations.
+// paths are the frame's, as C strings) and settles with undefined or with
+// UVException(err, syscall, path, dest) as stock's AfterNoArgs does.
 template <typename Dispatch>
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> VoidTask(
     Environment* env,
     PromiseSettler settler,
     const char* syscall,
+    ErrorNames names,
     std::string path,
     std::string dest,
     Dispatch dispatch) {
@@ -993,9 +998,10 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> VoidTask(
   const ssize_t err =
       co_await dispatch(env->event_loop(), path.c_str(), dest.c_str());
   if (err < 0) {
-    co_return settler.RejectUV(static_cast<int>(err), syscall,
-                               path.empty() ? nullptr : path.c_str(),
-                               dest.empty() ? nullptr : dest.c_str());
+    co_return settler.RejectUV(
+        static_cast<int>(err), syscall,
+        names != ErrorNames::kNone ? path.c_str() : nullptr,
+        names == ErrorNames::kPathAndDest ? dest.c_str() : nullptr);
   }
   settler.ResolveUndefined();
 }
@@ -1004,11 +1010,12 @@ template <typename Dispatch>
 void StartVoid(Environment* env,
                PromiseSettler settler,
                const char* syscall,
+               ErrorNames names,
                std::string path,
                std::string dest,
                Dispatch dispatch) {
-  auto task = VoidTask(env, std::move(settler), syscall, std::move(path),
-                       std::move(dest), std::move(dispatch));
+  auto task = VoidTask(env, std::move(settler), syscall, names,
+                       std::move(path), std::move(dest), std::move(dispatch));
   task.InitTracking(env, syscall);
   task.Start();
 }
@@ -1047,7 +1054,8 @@ void TwoPaths(const FunctionCallbackInfo<Value>& args, const char* syscall) {
       !IsGranted(env, kWrite, to, &settler)) {
     return;
   }
-  StartVoid(env, std::move(settler), syscall, std::move(from), std::move(to),
+  StartVoid(env, std::move(settler), syscall, ErrorNames::kPathAndDest,
+            std::move(from), std::move(to),
             [](uv_loop_t* loop, const char* from, const char* to) {
               return UvFs(loop, Fn, from, to);
             });
@@ -1071,8 +1079,8 @@ void Symlink(const FunctionCallbackInfo<Value>& args) {
   if (!ReadPath(env, args[1], kWrite, &settler, &path))
     return;
   const int flags = Int32Arg(args, 2);
-  StartVoid(env, std::move(settler), "symlink", std::move(target),
-            std::move(path),
+  StartVoid(env, std::move(settler), "symlink", ErrorNames::kPathAndDest,
+            std::move(target), std::move(path),
             [flags](uv_loop_t* loop, const char* target, const char* path) {
               return UvFs(loop, uv_fs_symlink, target, path, flags);
             });
@@ -1092,7 +1100,8 @@ void CopyFile(const FunctionCallbackInfo<Value>& args) {
       !IsGranted(env, kWrite, to, &settler)) {
     return;
   }
-  StartVoid(env, std::move(settler), "copyfile", std::move(from), std::move(to),
+  StartVoid(env, std::move(settler), "copyfile", ErrorNames::kPathAndDest,
+            std::move(from), std::move(to),
             [mode](uv_loop_t* loop, const char* from, const char* to) {
               return UvFs(loop, uv_fs_copyfile, from, to, mode);
             });
@@ -1106,7 +1115,8 @@ void PathOnly(const FunctionCallbackInfo<Value>& args, const char* syscall) {
   std::string path;
   if (!ReadPath(env, args[0], kWrite, &settler, &path))
     return;
-  StartVoid(env, std::move(settler), syscall, std::move(path), std::string(),
+  StartVoid(env, std::move(settler), syscall, ErrorNames::kPath,
+            std::move(path), std::string(),
             [](uv_loop_t* loop, const char* path, const char*) {
               return UvFs(loop, Fn, path);
             });
@@ -1141,7 +1151,8 @@ void MKDir(const FunctionCallbackInfo<Value>& args) {
     task.Start();
     return;
   }
-  StartVoid(env, std::move(settler), "mkdir", std::move(path), std::string(),
+  StartVoid(env, std::move(settler), "mkdir", ErrorNames::kPath,
+            std::move(path), std::string(),
             [mode](uv_loop_t* loop, const char* path, const char*) {
               return UvFs(loop, uv_fs_mkdir, path, mode);
             });
@@ -1155,7 +1166,8 @@ void Chmod(const FunctionCallbackInfo<Value>& args) {
   if (!ReadPath(env, args[0], kWrite, &settler, &path))
     return;
   const int mode = Int32Arg(args, 1);
-  StartVoid(env, std::move(settler), "chmod", std::move(path), std::string(),
+  StartVoid(env, std::move(settler), "chmod", ErrorNames::kPath,
+            std::move(path), std::string(),
             [mode](uv_loop_t* loop, const char* path, const char*) {
               return UvFs(loop, uv_fs_chmod, path, mode);
             });
@@ -1173,7 +1185,8 @@ void OwnerOfPath(const FunctionCallbackInfo<Value>& args,
     return;
   const uv_uid_t uid = static_cast<uv_uid_t>(IntegerArg(args, 1));
   const uv_gid_t gid = static_cast<uv_gid_t>(IntegerArg(args, 2));
-  StartVoid(env, std::move(settler), syscall, std::move(path), std::string(),
+  StartVoid(env, std::move(settler), syscall, ErrorNames::kPath,
+            std::move(path), std::string(),
             [uid, gid](uv_loop_t* loop, const char* path, const char*) {
               return UvFs(loop, Fn, path, uid, gid);
             });
@@ -1197,7 +1210,8 @@ void TimesOfPath(const FunctionCallbackInfo<Value>& args,
     return;
   const double atime = NumberArg(args, 1);
   const double mtime = NumberArg(args, 2);
-  StartVoid(env, std::move(settler), syscall, std::move(path), std::string(),
+  StartVoid(env, std::move(settler), syscall, ErrorNames::kPath,
+            std::move(path), std::string(),
             [atime, mtime](uv_loop_t* loop, const char* path, const char*) {
               return UvFs(loop, Fn, path, atime, mtime);
             });
@@ -1215,7 +1229,8 @@ void FdOnly(const FunctionCallbackInfo<Value>& args, const char* syscall) {
   Environment* env = Environment::GetCurrent(args);
   PromiseSettler settler(env, args);
   const uv_file fd = FdArg(args);
-  StartVoid(env, std::move(settler), syscall, std::string(), std::string(),
+  StartVoid(env, std::move(settler), syscall, ErrorNames::kNone,
+            std::string(), std::string(),
             [fd](uv_loop_t* loop, const char*, const char*) {
               return UvFs(loop, Fn, fd);
             });
@@ -1233,8 +1248,8 @@ void FTruncate(const FunctionCallbackInfo<Value>& args) {
   PromiseSettler settler(env, args);
   const uv_file fd = FdArg(args);
   const int64_t len = IntegerArg(args, 1);
-  StartVoid(env, std::move(settler), "ftruncate", std::string(),
-            std::string(),
+  StartVoid(env, std::move(settler), "ftruncate", ErrorNames::kNone,
+            std::string(), std::string(),
             [fd, len](uv_loop_t* loop, const char*, const char*) {
               return UvFs(loop, uv_fs_ftruncate, fd, len);
             });
@@ -1246,7 +1261,8 @@ void FChmod(const FunctionCallbackInfo<Value>& args) {
   PromiseSettler settler(env, args);
   const uv_file fd = FdArg(args);
   const int mode = Int32Arg(args, 1);
-  StartVoid(env, std::move(settler), "fchmod", std::string(), std::string(),
+  StartVoid(env, std::move(settler), "fchmod", ErrorNames::kNone,
+            std::string(), std::string(),
             [fd, mode](uv_loop_t* loop, const char*, const char*) {
               return UvFs(loop, uv_fs_fchmod, fd, mode);
             });
@@ -1259,7 +1275,8 @@ void FChown(const FunctionCallbackInfo<Value>& args) {
   const uv_file fd = FdArg(args);
   const uv_uid_t uid = static_cast<uv_uid_t>(IntegerArg(args, 1));
   const uv_gid_t gid = static_cast<uv_gid_t>(IntegerArg(args, 2));
-  StartVoid(env, std::move(settler), "fchown", std::string(), std::string(),
+  StartVoid(env, std::move(settler), "fchown", ErrorNames::kNone,
+            std::string(), std::string(),
             [fd, uid, gid](uv_loop_t* loop, const char*, const char*) {
               return UvFs(loop, uv_fs_fchown, fd, uid, gid);
             });
@@ -1272,7 +1289,8 @@ void FUTimes(const FunctionCallbackInfo<Value>& args) {
   const uv_file fd = FdArg(args);
   const double atime = NumberArg(args, 1);
   const double mtime = NumberArg(args, 2);
-  StartVoid(env, std::move(settler), "futime", std::string(), std::string(),
+  StartVoid(env, std::move(settler), "futime", ErrorNames::kNone,
+            std::string(), std::string(),
             [fd, atime, mtime](uv_loop_t* loop, const char*, const char*) {
               return UvFs(loop, uv_fs_futime, fd, atime, mtime);
             });
@@ -1280,6 +1298,19 @@ void FUTimes(const FunctionCallbackInfo<Value>& args) {
 
 // readlink(path, encoding), realpath(path, encoding), mkdtemp(prefix,
 // encoding): a path string, encoded as stock's StringBytes::Encode does.
+// fs_result::Path, but a failed mkdtemp yields the path libuv tried
+// (its request's path, whose XXXXXX it filled in), not nothing.
+struct PathOrTemplateResult {
+  static UvResult<std::string> Get(uv_fs_t* req, ssize_t result) {
+    if (result < 0) {
+      if (req->fs_type == UV_FS_MKDTEMP && req->path != nullptr)
+        return {static_cast<int>(result), std::string(req->path)};
+      return {static_cast<int>(result), {}};
+    }
+    return fs_result::Path::Get(req, result);
+  }
+};
+
 template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, uv_fs_cb)>
 UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> PathResultTask(
     Environment* env,
@@ -1287,9 +1318,15 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> PathResultTask(
     const char* syscall,
     std::string path,
     enum encoding encoding) {
-  auto [err, result] = co_await UvFsPath(env->event_loop(), Fn, path.c_str());
-  if (err < 0)
-    co_return settler.RejectUV(err, syscall, path.c_str());
+  auto [err, result] =
+      co_await UvFsWith<PathOrTemplateResult>(env->event_loop(), Fn,
+                                              path.c_str());
+  if (err < 0) {
+    // mkdtemp names the template as libuv left it: with the last name it
+    // tried in place of the XXXXXX, as stock's error does.
+    co_return settler.RejectUV(err, syscall,
+                               result.empty() ? path.c_str() : result.c_str());
+  }
   settler.Resolve([&result, encoding](Environment* env) -> MaybeLocal<Value> {
     Local<Value> error;
     MaybeLocal<Value> value =
@@ -1389,20 +1426,27 @@ void OpenFileHandle(const FunctionCallbackInfo<Value>& args) {
   task.Start();
 }
 
-// The buffers of one read or write: one inline, or a list (readv, writev).
+// The buffers of one read or write: one inline, or a list (readv, writev),
+// which may be empty: libuv then refuses the request (EINVAL), as stock's.
 class IoBuffers {
  public:
   explicit IoBuffers(uv_buf_t one) : one_(one) {}
-  explicit IoBuffers(std::vector<uv_buf_t> list) : list_(std::move(list)) {}
+  explicit IoBuffers(std::vector<uv_buf_t> list)
+      : list_(std::move(list)), is_list_(true) {}
 
-  const uv_buf_t* data() const { return list_.empty() ? &one_ : list_.data(); }
+  const uv_buf_t* data() const {
+    if (!is_list_)
+      return &one_;
+    return list_.empty() ? nullptr : list_.data();
+  }
   unsigned count() const {
-    return list_.empty() ? 1u : static_cast<unsigned>(list_.size());
+    return is_list_ ? static_cast<unsigned>(list_.size()) : 1u;
   }
 
  private:
   uv_buf_t one_{};
   std::vector<uv_buf_t> list_;
+  bool is_list_ = false;
 };
 
 using ReadWriteFn = int (*)(uv_loop_t*,

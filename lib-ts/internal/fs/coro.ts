@@ -2,20 +2,20 @@
 
 // The fs.promises fast path: operations served by internalBinding('fs_coro'),
 // one C++ coroutine per call, instead of stock's chain of FSReqPromise
-// requests. lib/internal/fs/promises.js tries it first:
+// requests. lib/internal/fs/promises.js asks first:
 //
-//   async function readFile(path, options) {
-//     const fast = fsCoro.readFile(path, options);
-//     if (fast !== undefined) return fast;
-//     ...stock code...
+//   function readFile(path, options) {
+//     if (useCoro() && fsCoro.handlesReadFile(path, options))
+//       return fsCoro.readFile(path, options);
+//     return readFileStock(path, options);
 //   }
 //
-// Each function takes the arguments of the fs.promises function of the same
-// name and returns either a promise of what that function returns, with the
-// same validation, in the same order, and the same errors, or undefined:
-// "not handled, run the stock code". It says undefined before doing
-// anything a caller could observe (no getter, no Proxy trap, no validation),
-// so the stock code then runs exactly as if it had been called alone.
+// handlesX() answers before doing anything a caller could observe (no
+// getter, no Proxy trap, no validation), so that the stock code, when it
+// runs, runs exactly as if it had been called alone. X() then does what the
+// fs.promises function of the same name does, with the same validation, in
+// the same order, and the same results and errors. The seam calls X()
+// itself, so that a stack trace has as many frames of lib as stock's.
 // Whether the fast path is on at all (--no-fs-coro) is the caller's choice.
 
 const {
@@ -31,10 +31,12 @@ const {
 
 const binding = internalBinding('fs_coro');
 const { Buffer } = require('buffer');
-const { AbortError } = require('internal/errors');
+const {
+  AbortError,
+  codes: { ERR_FS_FILE_TOO_LARGE },
+} = require('internal/errors');
 const {
   getOptions,
-  getStatsFromBinding,
   getValidatedPath,
   stringToFlags,
   validateStringAfterArrayBufferView,
@@ -88,63 +90,75 @@ function isInertProperty(object: object, key: string): boolean {
   return true;
 }
 
-interface StatOptions {
-  readonly bigint?: unknown;
-}
-
-// fs.promises.stat(path[, options]): every call is handled.
-async function stat(path: unknown, options: StatOptions = { bigint: false }) {
-  // Stock passes options.bigint on, and the binding takes only true as true.
-  const result = await fromBinding(
-    binding.stat(getValidatedPath(path), options.bigint === true));
-  return getStatsFromBinding(result);
-}
-
-// fs.promises.readFile(path[, options]) for a path given as a string, Buffer
-// or Uint8Array. Not handled (undefined): any other path (a FileHandle,
-// which stock reads as an open file, a URL, an invalid one); options
-// whose encoding, flag or signal stock would read through a getter or a
-// Proxy; the 'buffer' encoding (stock opens the file, then throws
+// Whether readFile(path[, options]) runs here: for a path given as a
+// string, Buffer or Uint8Array. Not (false): any other path (a FileHandle,
+// which stock reads as an open file, a URL, an invalid one); options whose
+// encoding, flag or signal stock would read through a getter or a Proxy;
+// the 'buffer' encoding (stock opens the file, then throws
 // ERR_UNKNOWN_ENCODING).
-function readFile(path: unknown, options?: unknown) {
+function handlesReadFile(path: unknown, options?: unknown): boolean {
   if (typeof path !== 'string' && !isUint8Array(path))
-    return undefined;
+    return false;
   const readFrom: { encoding?: unknown } =
     optionsSource(options, kReadFileDefaults);
   if (!allInert(readFrom, kReadFileOptionKeys))
-    return undefined;
+    return false;
   const encoding = typeof options === 'string' ? options : readFrom.encoding;
-  if (encoding === 'buffer')
-    return undefined;
-  return readFileWithBinding(path, options);
+  return encoding !== 'buffer';
 }
 
 // Stock's readFile() then open(), in order: getOptions(), the flag, the
 // signal, the path, stringToFlags(); then the whole file from the binding.
 //
 // The signal: stock samples it before the open, then after the open, after
-// fstat and before each read. The coroutine runs those steps at once, so it
-// samples the signal before (already aborted: rejected before anything is
-// opened, as stock) and once at the end: an abort that came in the
-// meantime rejects with the same AbortError stock's next sample would have
-// thrown, the data discarded and the file closed. (Stock resolves when the
-// abort came after its last read was dispatched; the coroutine, seeing it
-// at the end, rejects: a window that depends on timing either way.)
-async function readFileWithBinding(path: string | Uint8Array, options: unknown) {
+// fstat and before each read. The coroutine samples it before (already
+// aborted: rejected before anything is opened, as stock) and after; an
+// abort in between cancels the job if it is still queued (see
+// readFileAbortable()). An abort that came in the meantime rejects with the
+// AbortError stock's next sample would have thrown, the data discarded and
+// the file closed, unless the open failed: stock reports that error, as it
+// samples the signal only after a successful open. (Stock resolves when the
+// abort came after its last read was dispatched; the coroutine, seeing it at
+// the end, rejects: a window that depends on timing either way.)
+async function readFile(path: string | Uint8Array, options: unknown) {
   const validated = getOptions(options, kReadFileDefaults);
   const flag = validated.flag || 'r';
   const { signal } = validated;
   checkAborted(signal);
   const validatedPath = getValidatedPath(path);
   const flags = stringToFlags(flag);
-  const buffer = signal === undefined ?
-    await fromBinding(binding.readFile(validatedPath, flags)) :
-    await readFileAbortable(validatedPath, flags, signal);
+  let buffer: Awaited<ReturnType<typeof binding.readFile>>;
+  try {
+    buffer = await (signal === undefined ?
+      binding.readFile(validatedPath, flags) :
+      readFileAbortable(validatedPath, flags, signal));
+  } catch (error) {
+    // The binding rejects a file over 2 GiB with its size: the error is
+    // made here, as stock's readFileHandle() makes it (its stack names the
+    // code). Stock has sampled the signal after the open by then.
+    if (typeof error === 'number') {
+      checkAborted(signal);
+      throw new ERR_FS_FILE_TOO_LARGE(error);
+    }
+    if (signal !== undefined && !isOpenError(error))
+      checkAborted(signal);
+    // Settled from the event loop, with no JS frames on the stack: the
+    // stack is captured again, as handleErrorFromBinding() does for stock.
+    ErrorCaptureStackTrace(error as Error, readFile);
+    throw error;
+  }
   checkAborted(signal);
   const { encoding } = validated;
   if (!encoding)
     return buffer;
   return buffer.toString(encoding);
+}
+
+// Whether a readFile error is one stock would report before it samples the
+// signal again: the open's, or a permission denial (thrown by its open).
+function isOpenError(error: unknown): boolean {
+  const { syscall, code } = error as { syscall?: unknown; code?: unknown };
+  return syscall === 'open' || code === 'ERR_ACCESS_DENIED';
 }
 
 // The ids lib gives abortable operations (binding.cancel(id)): unique
@@ -156,18 +170,16 @@ function nextAbortId(): number {
 }
 
 // readFile with a signal: an abort while the read runs cancels it in C++
-// (a job still queued does not run), and the read rejects with the
-// signal's AbortError, as stock's next sample of the signal would.
+// (a job still queued does not run, a later step is not started); the
+// read then rejects (UV_ECANCELED), and readFile() with the signal's
+// AbortError, as stock's next sample of the signal would.
 async function readFileAbortable(path: string | Uint8Array, flags: number,
                                  signal: AbortSignal) {
   const id = nextAbortId();
   const onAbort = () => binding.cancel(id);
   signal.addEventListener('abort', onAbort, { __proto__: null, once: true });
   try {
-    return await fromBinding(binding.readFile(path, flags, id));
-  } catch (error) {
-    checkAborted(signal);
-    throw error;
+    return await binding.readFile(path, flags, id);
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
@@ -200,29 +212,28 @@ function allInert(object: object, keys: readonly string[]): boolean {
 const kReadFileOptionKeys = ['encoding', 'flag', 'signal'];
 const kWriteFileOptionKeys = ['encoding', 'mode', 'flag', 'flush', 'signal'];
 
-// fs.promises.writeFile(path, data[, options]) (and appendFile(), which
-// calls it with flag 'a') for a string or Uint8Array path and data that is
-// an ArrayBufferView or a string. Not handled: a FileHandle or URL path,
-// iterables and streams (stock writes them chunk by chunk as they come),
-// a signal, options read through getters or proxies.
-function writeFile(path: unknown, data: unknown, options?: unknown) {
+// Whether writeFile(path, data[, options]) (and appendFile(), which calls it
+// with flag 'a') runs here: for a string or Uint8Array path and data that
+// is a string or an ArrayBufferView. Not: a FileHandle or URL path,
+// iterables and streams (stock writes them chunk by chunk as they come), an
+// empty view (a detached one among them, which stock rejects as it makes
+// its Uint8Array), a signal, options read through getters or proxies.
+function handlesWriteFile(path: unknown, data: unknown, options?: unknown): boolean {
   if (typeof path !== 'string' && !isUint8Array(path))
-    return undefined;
-  if (typeof data !== 'string' && !isArrayBufferView(data))
-    return undefined;
+    return false;
+  if (typeof data !== 'string' && !(isArrayBufferView(data) && data.byteLength > 0))
+    return false;
   // No signal either: stock samples it between steps, and a late sample
   // here would have written data stock never writes.
   const readFrom: { signal?: unknown } = optionsSource(options, kWriteFileDefaults);
-  if (!allInert(readFrom, kWriteFileOptionKeys) || readFrom.signal !== undefined)
-    return undefined;
-  return writeFileWithBinding(path, data, options);
+  return allInert(readFrom, kWriteFileOptionKeys) && readFrom.signal === undefined;
 }
 
 // Stock's writeFile() then open(), in order: getOptions(), the flag, flush,
 // the data (a string becomes a Buffer in the encoding), the signal; then
 // open()'s path, flags and mode; then the whole write from the binding.
 type Data = string | ArrayBufferView;
-async function writeFileWithBinding(path: string | Uint8Array, data: Data, options: unknown) {
+async function writeFile(path: string | Uint8Array, data: Data, options: unknown) {
   const validated = getOptions(options, kWriteFileDefaults);
   const flag = validated.flag || 'w';
   const flush = validated['flush'] ?? false;
@@ -243,26 +254,26 @@ async function writeFileWithBinding(path: string | Uint8Array, data: Data, optio
     binding.writeFile(validatedPath, bytes, flags, mode, flush === true));
 }
 
-// fs.promises.truncate(path[, len]) when `len` is an integer (stock opens
-// the file before validating it: other values stay on the stock path, so
-// an open error still wins over a bad length, as there).
-function truncate(path: unknown, len: unknown = 0) {
-  if (typeof len !== 'number' || !NumberIsSafeInteger(len))
-    return undefined;
-  if (typeof path !== 'string' && !isUint8Array(path))
-    return undefined;
-  return truncateWithBinding(path, MathMax(0, len));
+// Whether truncate(path[, len]) runs here: when `len` is an integer (stock
+// opens the file before validating it: other values stay on the stock
+// path, so an open error still wins over a bad length, as there) and the
+// path a string or Uint8Array.
+function handlesTruncate(path: unknown, len: unknown = 0): boolean {
+  return typeof len === 'number' && NumberIsSafeInteger(len) &&
+    (typeof path === 'string' || isUint8Array(path));
 }
 
-async function truncateWithBinding(path: string | Uint8Array, len: number) {
+async function truncate(path: string | Uint8Array, len = 0) {
   // open(path, 'r+')'s validation, then open, ftruncate and close as one.
   const validatedPath = getValidatedPath(path);
-  await fromBinding(binding.truncate(validatedPath, len));
+  await fromBinding(binding.truncate(validatedPath, MathMax(0, len)));
 }
 
 module.exports = {
+  handlesReadFile,
+  handlesTruncate,
+  handlesWriteFile,
   readFile,
-  stat,
   truncate,
   writeFile,
 };

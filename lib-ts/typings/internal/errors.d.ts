@@ -10,4 +10,9 @@ declare module 'internal/errors' {
     constructor(message?: string, options?: { cause?: unknown });
     readonly code: 'ABORT_ERR';
   }
+
+  export const codes: {
+    /** RangeError 'File size (%s) is greater than 2 GiB'. */
+    ERR_FS_FILE_TOO_LARGE: new (size: number) => RangeError & { code: 'ERR_FS_FILE_TOO_LARGE' };
+  };
 }

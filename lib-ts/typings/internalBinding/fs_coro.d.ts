@@ -3,8 +3,8 @@
 // Arguments are validated by lib, as for the stock fs binding (the binding
 // CHECKs the types it relies on). Rejections are UVExceptions as stock's
 // (an Error with errno, code, syscall and, where stock has one, path),
-// ERR_ACCESS_DENIED under the permission model, and ERR_FS_FILE_TOO_LARGE
-// from readFile.
+// and ERR_ACCESS_DENIED under the permission model. readFile rejects a
+// file over 2 GiB with its size (a number): lib makes the error.
 
 import type { Buffer } from 'buffer';
 
