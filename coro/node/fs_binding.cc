@@ -1559,8 +1559,12 @@ void Read(const FunctionCallbackInfo<Value>& args) {
                  fd, IoBuffers(slice), position, args[1]);
 }
 
-// readBuffers(fd, buffers, position)
-void ReadBuffers(const FunctionCallbackInfo<Value>& args) {
+// readBuffers(fd, buffers, position), writeBuffers(fd, buffers, position):
+// readv and writev.
+void BufferListOp(const FunctionCallbackInfo<Value>& args,
+                  ReadWriteFn fn,
+                  const char* syscall,
+                  const char* kind) {
   Environment* env = Environment::GetCurrent(args);
   CHECK_GE(args.Length(), 3);
   int fd;
@@ -1570,9 +1574,14 @@ void ReadBuffers(const FunctionCallbackInfo<Value>& args) {
   if (!BufferList(env, args, &list))
     return;
   const int64_t position = PositionArg(args[2]);
-  StartReadWrite(env, PromiseSettler(env, args), uv_fs_read, "read",
-                 "readBuffers", fd, IoBuffers(std::move(list)), position,
-                 args[1]);
+  StartReadWrite(env, PromiseSettler(env, args), fn, syscall, kind, fd,
+                 IoBuffers(std::move(list)), position, args[1]);
+}
+void ReadBuffers(const FunctionCallbackInfo<Value>& args) {
+  BufferListOp(args, uv_fs_read, "read", "readBuffers");
+}
+void WriteBuffers(const FunctionCallbackInfo<Value>& args) {
+  BufferListOp(args, uv_fs_write, "write", "writeBuffers");
 }
 
 // writeBuffer(fd, buffer, offset, length, position)
@@ -1586,22 +1595,6 @@ void WriteBuffer(const FunctionCallbackInfo<Value>& args) {
   const int64_t position = PositionArg(args[4]);
   StartReadWrite(env, PromiseSettler(env, args), uv_fs_write, "write",
                  "writeBuffer", fd, IoBuffers(slice), position, args[1]);
-}
-
-// writeBuffers(fd, buffers, position)
-void WriteBuffers(const FunctionCallbackInfo<Value>& args) {
-  Environment* env = Environment::GetCurrent(args);
-  CHECK_GE(args.Length(), 3);
-  int fd;
-  if (!GetValidatedFd(env, args[0]).To(&fd))
-    return;
-  std::vector<uv_buf_t> list;
-  if (!BufferList(env, args, &list))
-    return;
-  const int64_t position = PositionArg(args[2]);
-  StartReadWrite(env, PromiseSettler(env, args), uv_fs_write, "write",
-                 "writeBuffers", fd, IoBuffers(std::move(list)), position,
-                 args[1]);
 }
 
 // writeString(fd, string, position, encoding): the string's bytes in that
