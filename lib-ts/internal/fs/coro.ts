@@ -129,7 +129,7 @@ async function readFile(path: string | Uint8Array, options: unknown) {
   const flags = stringToFlags(flag);
   let buffer: Awaited<ReturnType<typeof binding.readFile>>;
   try {
-    buffer = await (signal === undefined ?
+    buffer = await (signal === undefined || !isReadOnly(flags) ?
       binding.readFile(validatedPath, flags) :
       readFileAbortable(validatedPath, flags, signal));
   } catch (error) {
@@ -154,6 +154,15 @@ async function readFile(path: string | Uint8Array, options: unknown) {
   return buffer.toString(encoding);
 }
 
+// Flags whose open has no side effect ('r', 'rs'): only then may an abort
+// stop readFile's job before its open. With any other (readFile(p, {flag:
+// 'a+'}) creates the file, 'w+' truncates it), stock's open has happened
+// whatever the signal says, and so has ours.
+const kReadOnlyFlags = [stringToFlags('r'), stringToFlags('rs')];
+function isReadOnly(flags: number): boolean {
+  return flags === kReadOnlyFlags[0] || flags === kReadOnlyFlags[1];
+}
+
 // Whether a readFile error is one stock would report before it samples the
 // signal again: the open's, or a permission denial (thrown by its open).
 function isOpenError(error: unknown): boolean {
@@ -169,10 +178,13 @@ function nextAbortId(): number {
   return lastAbortId;
 }
 
-// readFile with a signal: an abort while the read runs cancels it in C++
-// (a job still queued does not run, a later step is not started); the
-// read then rejects (UV_ECANCELED), and readFile() with the signal's
-// AbortError, as stock's next sample of the signal would.
+// readFile with a signal (and read-only flags): an abort while the read
+// runs cancels it in C++ (a job still queued does not run, a later step is
+// not started); the read then rejects (UV_ECANCELED), and readFile() with
+// the signal's AbortError, as stock's next sample of the signal would.
+// The one difference from stock, by design: a job cancelled before its
+// open never reports what the open would have (a missing file's ENOENT),
+// and never opens a FIFO its writer waits on; stock cannot stop its open.
 async function readFileAbortable(path: string | Uint8Array, flags: number,
                                  signal: AbortSignal) {
   const id = nextAbortId();
