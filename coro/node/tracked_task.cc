@@ -24,6 +24,18 @@ using v8::Value;
 
 namespace {
 
+// Whether a trace category records, its lookup done once per call site:
+// TRACE_EVENT_API_GET_CATEGORY_GROUP_ENABLED() searches the categories by
+// name on every call (a strcmp per category, per operation); the flag it
+// returns lives as long as the process and changes in place when tracing
+// starts or stops, which is what the TRACE_EVENT_* macros rely on too.
+#define CORO_TRACE_CATEGORY_ENABLED(category)                                  \
+  ([] {                                                                        \
+    static const uint8_t* const enabled =                                      \
+        TRACE_EVENT_API_GET_CATEGORY_GROUP_ENABLED(category);                  \
+    return *enabled != 0;                                                      \
+  }())
+
 // The names AsyncWrap gives its trace events, by provider.
 const char* ProviderName(AsyncWrap::ProviderType provider) {
   switch (provider) {
@@ -169,8 +181,7 @@ void TaskTracking::Init(Environment* env,
   if (!frame.IsEmpty() && !frame->IsUndefined())
     context_frame_.Reset(isolate, frame);
 
-  if (*TRACE_EVENT_API_GET_CATEGORY_GROUP_ENABLED(
-          TRACING_CATEGORY_NODE1(async_hooks))) {
+  if (CORO_TRACE_CATEGORY_ENABLED(TRACING_CATEGORY_NODE1(async_hooks))) {
     tracing::AsyncWrapArgs data(env->execution_async_id(), trigger_async_id_);
     TRACE_EVENT_NESTABLE_ASYNC_BEGIN1(TRACING_CATEGORY_NODE1(async_hooks),
                                       ProviderName(provider_),
@@ -179,8 +190,7 @@ void TaskTracking::Init(Environment* env,
                                       tracing::CastTracedValue(data));
   }
 
-  if (*TRACE_EVENT_API_GET_CATEGORY_GROUP_ENABLED(
-          TRACING_CATEGORY_NODE2(fs, async))) {
+  if (CORO_TRACE_CATEGORY_ENABLED(TRACING_CATEGORY_NODE2(fs, async))) {
     TRACE_EVENT_NESTABLE_ASYNC_BEGIN0(TRACING_CATEGORY_NODE2(fs, async),
                                       kind,
                                       static_cast<int64_t>(async_id_));
@@ -260,15 +270,13 @@ void TaskTracking::Finished(detail::PromiseCore* root) {
   Environment* env = self->env_;
   // One nestable async event per operation, as node_file.cc emits one per
   // FSReqPromise request (a multi-step operation is one event).
-  if (*TRACE_EVENT_API_GET_CATEGORY_GROUP_ENABLED(
-          TRACING_CATEGORY_NODE2(fs, async))) {
+  if (CORO_TRACE_CATEGORY_ENABLED(TRACING_CATEGORY_NODE2(fs, async))) {
     TRACE_EVENT_NESTABLE_ASYNC_END0(
         TRACING_CATEGORY_NODE2(fs, async),
         tls_kind_counters.kinds[self->kind_].kind,
         static_cast<int64_t>(self->async_id_));
   }
-  if (*TRACE_EVENT_API_GET_CATEGORY_GROUP_ENABLED(
-          TRACING_CATEGORY_NODE1(async_hooks))) {
+  if (CORO_TRACE_CATEGORY_ENABLED(TRACING_CATEGORY_NODE1(async_hooks))) {
     TRACE_EVENT_NESTABLE_ASYNC_END0(TRACING_CATEGORY_NODE1(async_hooks),
                                     ProviderName(self->provider_),
                                     static_cast<int64_t>(self->async_id_));
