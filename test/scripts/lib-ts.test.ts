@@ -171,8 +171,8 @@ const codeError = (Ctor: ErrorConstructor, code: string, message: string) =>
 interface Call { fn: string; args: unknown[] }
 
 interface Harness {
-  readFile: (path: unknown, options?: unknown) => Promise<unknown> | undefined;
-  stat: (path: unknown, options?: unknown) => Promise<unknown>;
+  handlesReadFile: (path: unknown, options?: unknown) => boolean;
+  readFile: (path: unknown, options?: unknown) => Promise<unknown>;
   exportNames: string[];
   // Every call into the binding and into internal/fs/utils, in order.
   calls: Call[];
@@ -181,7 +181,7 @@ interface Harness {
   nextResult: { value?: unknown; error?: Error };
 }
 
-const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_TRUNC } = fs.constants;
+const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_TRUNC, O_SYNC } = fs.constants;
 
 function loadCoro(): Harness {
   const js = fs.readFileSync(path.join(outLib, 'internal', 'fs', 'coro.js'), 'utf8');
@@ -194,8 +194,8 @@ function loadCoro(): Harness {
     return error ? Promise.reject(error) : Promise.resolve(value);
   };
   const binding = {
-    stat: (...args: unknown[]) => settle('binding.stat', args),
     readFile: (...args: unknown[]) => settle('binding.readFile', args),
+    cancel: (...args: unknown[]) => { calls.push({ fn: 'binding.cancel', args }); },
   };
   // internal/fs/utils, as stock behaves for what the tests pass.
   const utils = {
@@ -224,14 +224,12 @@ function loadCoro(): Harness {
     stringToFlags(flags: unknown) {
       calls.push({ fn: 'stringToFlags', args: [flags] });
       if (typeof flags === 'number') return flags;
-      const known: Record<string, number> = { 'r': O_RDONLY, 'r+': O_RDWR, 'w': O_TRUNC | O_CREAT | O_WRONLY };
+      const known: Record<string, number> = {
+        'r': O_RDONLY, 'rs': O_RDONLY | O_SYNC, 'r+': O_RDWR, 'w': O_TRUNC | O_CREAT | O_WRONLY,
+      };
       if (flags == null) return O_RDONLY;
       if (typeof flags === 'string' && flags in known) return known[flags];
       throw codeError(TypeError, 'ERR_INVALID_ARG_VALUE', 'flags');
-    },
-    getStatsFromBinding(array: unknown) {
-      calls.push({ fn: 'getStatsFromBinding', args: [array] });
-      return { statsOf: array };
     },
   };
   class AbortError extends Error {
@@ -241,9 +239,15 @@ function loadCoro(): Harness {
       this.name = 'AbortError';
     }
   }
+  class ERR_FS_FILE_TOO_LARGE extends RangeError {
+    code = 'ERR_FS_FILE_TOO_LARGE';
+    constructor(size: number) {
+      super(`File size (${size}) is greater than 2 GiB`);
+    }
+  }
   const modules: Record<string, unknown> = {
     'buffer': { Buffer },
-    'internal/errors': { AbortError },
+    'internal/errors': { AbortError, codes: { ERR_FS_FILE_TOO_LARGE } },
     'internal/fs/utils': {
       ...utils,
       validateStringAfterArrayBufferView(value: unknown, name: string) {
@@ -285,8 +289,8 @@ function loadCoro(): Harness {
   const module = { exports: {} as Record<string, Function> };
   fn(module.exports, require, module, process, internalBinding, makePrimordials());
   Object.assign(h, {
+    handlesReadFile: module.exports['handlesReadFile'],
     readFile: module.exports['readFile'],
-    stat: module.exports['stat'],
     exportNames: Object.keys(module.exports).sort(),
     calls,
     bindingCalls: () => calls.filter((c) => c.fn.startsWith('binding.')),
@@ -304,52 +308,9 @@ function watched(log: string[], target: object = {}): object {
       }])));
 }
 
-t.test('coro.js exports stat and readFile', async (t) => {
-  t.strictSame(loadCoro().exportNames, ['readFile', 'stat', 'truncate', 'writeFile']);
-});
-
-t.test('stat: the binding gets the validated path and bigint as stock passes it', async (t) => {
-  const h = loadCoro();
-  const array = new Float64Array(18);
-  h.nextResult = { value: array };
-  const r = h.stat('/f');
-  t.type(r, Promise);
-  t.strictSame(await r, { statsOf: array }, 'getStatsFromBinding(array)');
-  t.ok((h.calls.find((c) => c.fn === 'getStatsFromBinding')?.args[0]) === array, 'the binding\'s array itself');
-  t.strictSame(h.bindingCalls(), [{ fn: 'binding.stat', args: ['/f', false] }]);
-
-  await h.stat('/f', { bigint: true });
-  await h.stat('/f', { bigint: 1 });           // the binding takes only true
-  await h.stat('/f', {});
-  const buf = Buffer.from('/b');
-  await h.stat(buf);
-  await h.stat(new URL('file:///tmp/x'));
-  t.strictSame(h.bindingCalls().slice(1), [
-    { fn: 'binding.stat', args: ['/f', true] },
-    { fn: 'binding.stat', args: ['/f', false] },
-    { fn: 'binding.stat', args: ['/f', false] },
-    { fn: 'binding.stat', args: [buf, false] },
-    { fn: 'binding.stat', args: ['/tmp/x', false] },
-  ]);
-  t.ok(h.bindingCalls()[4]?.args[0] === buf, 'a Buffer path is passed as it is');
-});
-
-t.test('stat: errors as stock, in stock\'s order, always as rejections', async (t) => {
-  const h = loadCoro();
-  await t.rejects(h.stat('/f', null), TypeError, 'null options: reading .bigint throws');
-  const log: string[] = [];
-  await t.rejects(h.stat(42, watched(log)), { code: 'ERR_INVALID_ARG_TYPE' });
-  t.strictSame(log, [], 'the path is validated before options.bigint is read');
-  await t.rejects(h.stat('a\0b'), { code: 'ERR_INVALID_ARG_VALUE' });
-  t.strictSame(h.bindingCalls(), []);
-
-  // A binding rejection: the same error, its stack captured again in JS.
-  const fakeBindingFrame = () => Object.assign(new Error('ENOENT'), { code: 'ENOENT', syscall: 'stat' });
-  const err = fakeBindingFrame();
-  h.nextResult = { error: err };
-  const got = await h.stat('/gone').catch((e: unknown) => e);
-  t.equal(got, err, 'the binding\'s error itself');
-  t.notMatch(String(err.stack), /fakeBindingFrame/, 'stack re-captured');
+t.test('coro.js exports handlesX() and X() for readFile, writeFile and truncate', async (t) => {
+  t.strictSame(loadCoro().exportNames,
+    ['handlesReadFile', 'handlesTruncate', 'handlesWriteFile', 'readFile', 'truncate', 'writeFile']);
 });
 
 t.test('readFile: the binding gets the validated path and stock\'s flags', async (t) => {
@@ -388,27 +349,33 @@ t.test('readFile: the binding gets the validated path and stock\'s flags', async
 
 t.test('readFile: errors as stock, in stock\'s order, always as rejections', async (t) => {
   const h = loadCoro();
-  await t.rejects(h.readFile('a\0b', 'no-such-encoding') as Promise<unknown>,
+  await t.rejects(h.readFile('a\0b', 'no-such-encoding'),
     { code: 'ERR_INVALID_ARG_VALUE', message: 'encoding' }, 'options before the path');
-  await t.rejects(h.readFile('a\0b', { flag: 'bogus' }) as Promise<unknown>,
+  await t.rejects(h.readFile('a\0b', { flag: 'bogus' }),
     { code: 'ERR_INVALID_ARG_VALUE', message: 'path' }, 'the path before the flags');
-  await t.rejects(h.readFile('/f', { flag: 'bogus' }) as Promise<unknown>,
+  await t.rejects(h.readFile('/f', { flag: 'bogus' }),
     { code: 'ERR_INVALID_ARG_VALUE', message: 'flags' });
-  await t.rejects(h.readFile('/f', 5) as Promise<unknown>, { code: 'ERR_INVALID_ARG_TYPE', message: 'options' });
+  await t.rejects(h.readFile('/f', 5), { code: 'ERR_INVALID_ARG_TYPE', message: 'options' });
   t.strictSame(h.bindingCalls(), []);
 
   const fakeBindingFrame = () => Object.assign(new Error('EISDIR'), { code: 'EISDIR', syscall: 'read' });
   const err = fakeBindingFrame();
   h.nextResult = { error: err };
-  const got = await (h.readFile('/dir', 'utf8') as Promise<unknown>).catch((e: unknown) => e);
+  const got = await h.readFile('/dir', 'utf8').catch((e: unknown) => e);
   t.equal(got, err, 'the binding\'s error itself');
   t.notMatch(String(err.stack), /fakeBindingFrame/, 'stack re-captured');
+
+  // A file over 2 GiB: the binding rejects with its size, lib makes the error.
+  h.nextResult = { error: 2 ** 31 as unknown as Error };
+  await t.rejects(h.readFile('/big'), {
+    name: 'RangeError', code: 'ERR_FS_FILE_TOO_LARGE', message: 'File size (2147483648) is greater than 2 GiB',
+  });
 });
 
 t.test('readFile: a signal is sampled before the open and after the whole read', async (t) => {
   let h = loadCoro();
   const aborted = AbortSignal.abort('why');
-  const early = await (h.readFile('/f', { signal: aborted }) as Promise<unknown>)
+  const early = await h.readFile('/f', { signal: aborted })
     .catch((e: unknown) => e) as Error & { code?: string; cause?: unknown };
   t.equal(early.name, 'AbortError');
   t.equal(early.code, 'ABORT_ERR');
@@ -417,24 +384,46 @@ t.test('readFile: a signal is sampled before the open and after the whole read',
 
   h = loadCoro();
   const controller = new AbortController();
-  const late = h.readFile('/f', { signal: controller.signal }) as Promise<unknown>;
+  const late = h.readFile('/f', { signal: controller.signal });
   controller.abort('later');
   const got = await late.catch((e: unknown) => e) as Error & { cause?: unknown };
   t.equal(got.name, 'AbortError', 'aborted while in flight: rejected at the end');
   t.equal(got.cause, 'later');
-  t.equal(h.bindingCalls().length, 1, 'the read ran once');
+  const [read, cancel] = h.bindingCalls();
+  t.equal(read?.fn, 'binding.readFile', 'the read ran once');
+  t.equal(read?.args.length, 3, 'with an abort id');
+  t.strictSame(cancel, { fn: 'binding.cancel', args: [read?.args[2]] }, 'the abort cancelled it by that id');
+
+  // An open error wins over an abort, as stock samples the signal only
+  // after its open succeeded; a later step's error does not.
+  for (const [syscall, wins] of [['open', true], ['read', false]] as const) {
+    h = loadCoro();
+    const c = new AbortController();
+    const error = Object.assign(new Error(syscall), { code: 'E', syscall });
+    h.nextResult = { error };
+    const p = h.readFile('/f', { signal: c.signal });
+    c.abort('x');
+    const e = await p.catch((x: unknown) => x);
+    t.equal(e === error, wins, `${syscall} error ${wins ? 'wins over' : 'loses to'} the abort`);
+  }
+  // With a flag whose open has side effects, nothing is cancellable.
+  h = loadCoro();
+  h.nextResult = { value: Buffer.from('x') };
+  await h.readFile('/f', { flag: 'r+', signal: new AbortController().signal });
+  t.equal(h.bindingCalls()[0]?.args.length, 2, "flag 'r+': no abort id");
 
   h = loadCoro();
   const data = Buffer.from('data');
   h.nextResult = { value: data };
-  const fine = await (h.readFile('/f', { signal: new AbortController().signal }) as Promise<unknown>);
+  const fine = await h.readFile('/f', { signal: new AbortController().signal });
   t.equal(fine, data, 'a signal never aborted: the data');
 });
 
 t.test('readFile: declines, touching nothing, what needs the stock code', async (t) => {
   const h = loadCoro();
   const declines = (what: string, path: unknown, options?: unknown) =>
-    t.equal(h.readFile(path, options), undefined, what);
+    t.equal(h.handlesReadFile(path, options), false, what);
+  t.equal(h.handlesReadFile('/f'), true, 'a path and no options: handled');
 
   declines('a FileHandle', { fd: 3, close() {} });
   declines('a URL', new URL('file:///tmp/x'));
@@ -452,13 +441,13 @@ t.test('readFile: declines, touching nothing, what needs the stock code', async 
       configurable: true, get() { log.push(`Object.prototype.${key}`); return undefined; },
     });
     try {
-      return h.readFile('/f', options);
+      return h.handlesReadFile('/f', options);
     } finally {
       delete (Object.prototype as Record<string, unknown>)[key];
     }
   };
-  t.equal(polluted('signal'), undefined, 'a signal getter on Object.prototype (stock reads defaults.signal)');
-  t.equal(polluted('encoding', 'utf8'), undefined, 'an encoding getter on Object.prototype');
+  t.equal(polluted('signal'), false, 'a signal getter on Object.prototype (stock reads defaults.signal)');
+  t.equal(polluted('encoding', 'utf8'), false, 'an encoding getter on Object.prototype');
   t.strictSame(log, [], 'no trap, no getter ran');
   t.strictSame(h.calls, [], 'nothing validated, nothing called');
 });

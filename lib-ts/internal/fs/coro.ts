@@ -158,9 +158,10 @@ async function readFile(path: string | Uint8Array, options: unknown) {
 // stop readFile's job before its open. With any other (readFile(p, {flag:
 // 'a+'}) creates the file, 'w+' truncates it), stock's open has happened
 // whatever the signal says, and so has ours.
-const kReadOnlyFlags = [stringToFlags('r'), stringToFlags('rs')];
+let readOnlyFlags: readonly number[] | undefined;  // Made on first use.
 function isReadOnly(flags: number): boolean {
-  return flags === kReadOnlyFlags[0] || flags === kReadOnlyFlags[1];
+  readOnlyFlags ??= [stringToFlags('r'), stringToFlags('rs')];
+  return flags === readOnlyFlags[0] || flags === readOnlyFlags[1];
 }
 
 // Whether a readFile error is one stock would report before it samples the
