@@ -1841,6 +1841,127 @@ void ReadDirWithDirFlags(const FunctionCallbackInfo<Value>& args) {
   task.Start();
 }
 
+// rm(path) -> Promise<undefined>: fs.promises.rm() once lib validated its
+// options (maxRetries 0, no permission model), as ONE pool job of blocking
+// calls where stock's rimraf (lib/internal/fs/rimraf.js) makes a callback
+// request per step of every entry. The algorithm is rimraf's, step for step
+// (non-Windows), so what is removed and the error reported are the same: a
+// path that is gone counts as removed; lstat decides between rmdir and
+// unlink (and unlink's EISDIR or EPERM falls back to rmdir); a directory
+// that is not empty has its children removed first, then itself. rimraf
+// starts all children of a directory at once and reports the first error
+// that comes back while the others go on; here they go one after the other,
+// all of them, and the first error in directory order is reported.
+struct RmJob {
+  // A step's error, as stock's callback API would make it; err 0: none.
+  struct Outcome {
+    int err = 0;
+    const char* syscall = nullptr;
+    std::string path;
+  };
+  static Outcome Failed(int err, const char* syscall, const std::string& at) {
+    return Outcome{err, syscall, at};
+  }
+
+  std::string path;
+  Outcome outcome;
+
+  // On a pool thread.
+  void Run() { outcome = Rimraf(path); }
+
+  // rimraf(): a path that is gone counts as removed, whichever step found it
+  // gone.
+  Outcome Rimraf(const std::string& target) {
+    Outcome o = RemoveOnce(target);
+    if (o.err == UV_ENOENT)
+      return Outcome();
+    return o;
+  }
+
+  // _rimraf()
+  Outcome RemoveOnce(const std::string& target) {
+    uv_fs_t req;
+    int r = uv_fs_lstat(nullptr, &req, target.c_str(), nullptr);
+    const bool is_dir = r == 0 && S_ISDIR(req.statbuf.st_mode);
+    uv_fs_req_cleanup(&req);
+    if (r == UV_ENOENT)
+      return Outcome();
+    if (is_dir)
+      return Rmdir(target, Outcome());
+    r = uv_fs_unlink(nullptr, &req, target.c_str(), nullptr);
+    uv_fs_req_cleanup(&req);
+    if (r == UV_ENOENT)
+      return Outcome();
+    if (r == UV_EISDIR || r == UV_EPERM)
+      return Rmdir(target, Failed(r, "unlink", target));
+    return r < 0 ? Failed(r, "unlink", target) : Outcome();
+  }
+
+  // _rmdir(): `original` is the unlink error that led here, if any.
+  Outcome Rmdir(const std::string& target, Outcome original) {
+    uv_fs_t req;
+    const int r = uv_fs_rmdir(nullptr, &req, target.c_str(), nullptr);
+    uv_fs_req_cleanup(&req);
+    if (r == UV_ENOTEMPTY || r == UV_EEXIST || r == UV_EPERM)
+      return RemoveChildren(target);
+    if (r == UV_ENOTDIR)
+      return original;  // rimraf: callback(originalErr), null or not.
+    return r < 0 ? Failed(r, "rmdir", target) : Outcome();
+  }
+
+  // _rmchildren()
+  Outcome RemoveChildren(const std::string& target) {
+    uv_fs_t req;
+    int r = uv_fs_scandir(nullptr, &req, target.c_str(), 0, nullptr);
+    std::vector<std::string> children;
+    if (r >= 0) {
+      uv_dirent_t entry;
+      while (uv_fs_scandir_next(&req, &entry) == 0)
+        children.push_back(target + kPathSeparator + entry.name);
+    }
+    uv_fs_req_cleanup(&req);
+    if (r < 0)
+      return Failed(r, "scandir", target);
+    Outcome first;
+    for (const std::string& child : children) {
+      Outcome o = Rimraf(child);
+      if (o.err < 0 && first.err == 0)
+        first = std::move(o);
+    }
+    if (first.err < 0)
+      return first;
+    r = uv_fs_rmdir(nullptr, &req, target.c_str(), nullptr);
+    uv_fs_req_cleanup(&req);
+    return r < 0 ? Failed(r, "rmdir", target) : Outcome();
+  }
+};
+
+UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQCORO> RmTask(
+    Environment* env, PromiseSettler settler, std::string path) {
+  RmJob job;
+  job.path = std::move(path);
+  const int status =
+      co_await UvWork(env->event_loop(), [&job] { job.Run(); });
+  if (status < 0)
+    co_return;  // Cancelled at teardown before it ran.
+  const RmJob::Outcome& o = job.outcome;
+  if (o.err < 0)
+    co_return settler.RejectUV(o.err, o.syscall, o.path.c_str());
+  settler.ResolveUndefined();
+}
+
+void Rm(const FunctionCallbackInfo<Value>& args) {
+  Environment* env = Environment::GetCurrent(args);
+  CHECK_GE(args.Length(), 1);
+  // lib keeps the permission model's case on stock's path, which checks
+  // each entry.
+  CHECK(!env->permission()->enabled());
+  PromiseSettler settler(env, args);
+  auto task = RmTask(env, std::move(settler), PathArg(env, args[0]));
+  task.InitTracking(env, "rm");
+  task.Start();
+}
+
 // statfs(path, useBigint): the layout of the stock binding's statfs array
 // (FsStatFsOffset), as one fresh typed array.
 template <typename NativeT>
@@ -2097,6 +2218,7 @@ void CreatePerIsolateProperties(IsolateData* isolate_data,
   SetMethod(isolate, target, "mkdtemp", MkdTemp);
   SetMethod(isolate, target, "fstat", FStat);
   SetMethod(isolate, target, "getStats", GetStats);
+  SetMethod(isolate, target, "rm", Rm);
   SetMethod(isolate, target, "readdirWithDirFlags", ReadDirWithDirFlags);
   SetMethod(isolate, target, "cancel", Cancel);
   SetMethod(isolate, target, "getStockRequestCounts", GetStockRequestCounts);
@@ -2146,6 +2268,7 @@ void RegisterExternalReferences(ExternalReferenceRegistry* registry) {
   registry->Register(MkdTemp);
   registry->Register(FStat);
   registry->Register(GetStats);
+  registry->Register(Rm);
   registry->Register(ReadDirWithDirFlags);
   registry->Register(Cancel);
   registry->Register(GetStockRequestCounts);

@@ -70,6 +70,12 @@ t.test('whole-file operations as one coroutine', async (t) => {
   await servedBy(t, 'writeFile', () => fsp.writeFile(p('out'), Buffer.alloc(3 << 20), { flush: true }));
   await servedBy(t, 'writeFile', () => fsp.appendFile(p('out'), 'more'));
   await servedBy(t, 'truncate', () => fsp.truncate(p('out'), 1));
+  fs.mkdirSync(p('tree/a/b'), { recursive: true });
+  fs.writeFileSync(p('tree/a/b/f'), 'x');
+  await servedBy(t, 'rm', () => fsp.rm(p('tree'), { recursive: true }));
+  t.notOk(fs.existsSync(p('tree')), 'rm removed the tree');
+  fs.writeFileSync(p('gone'), 'x');
+  await servedBy(t, 'rm', () => fsp.rm(p('gone'), { maxRetries: 1 }), 0);  // retries: stock's rimraf
   t.equal(fs.readFileSync(p('out'), 'latin1'), '\0');
 });
 
