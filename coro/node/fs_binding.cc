@@ -139,6 +139,20 @@ std::string PathArg(Environment* env,
   return out;
 }
 
+// A path or file name as a JS value, encoded as the stock binding encodes
+// them (StringBytes::Encode); when that fails, the exception is thrown, and
+// PromiseSettler::Resolve() rejects with it.
+MaybeLocal<Value> EncodeOrThrow(Isolate* isolate,
+                                const char* name,
+                                enum encoding encoding) {
+  Local<Value> error;
+  MaybeLocal<Value> value =
+      StringBytes::Encode(isolate, name, encoding, &error);
+  if (value.IsEmpty() && !error.IsEmpty())
+    isolate->ThrowException(error);
+  return value;
+}
+
 // Whether the permission model grants `scope` on `path`; if not, the
 // promise is rejected as stock rejects its FSReqPromise
 // (ASYNC_THROW_IF_INSUFFICIENT_PERMISSIONS).
@@ -268,31 +282,30 @@ UvWorkBatcher* FsBatcher(Environment* env) {
 // lib's continuation included, before the loop delivers anything else:
 // no later stat can overwrite the array before lib read it. (Stock's
 // callback API shares its arrays the same way.)
+template <typename ArrayT, typename NativeT>
+Local<Value> FillSharedStats(Isolate* isolate,
+                             v8::Global<ArrayT>* array,
+                             std::shared_ptr<v8::BackingStore>* store,
+                             const uv_stat_t& st) {
+  if (array->IsEmpty()) {
+    *store = ArrayBuffer::NewBackingStore(isolate, kStatsFields * 8);
+    Local<ArrayBuffer> ab = ArrayBuffer::New(isolate, *store);
+    array->Reset(isolate, ArrayT::New(ab, 0, kStatsFields));
+  }
+  FillStats(static_cast<NativeT*>((*store)->Data()), st);
+  return array->Get(isolate);
+}
+
 MaybeLocal<Value> SharedStatsArray(Environment* env,
                                    const uv_stat_t& st,
                                    bool bigint) {
   EnvState* state = StateOf(env);
-  Isolate* isolate = env->isolate();
   if (bigint) {
-    if (state->bigint_stats.IsEmpty()) {
-      state->bigint_stats_store =
-          ArrayBuffer::NewBackingStore(isolate, kStatsFields * 8);
-      Local<ArrayBuffer> ab =
-          ArrayBuffer::New(isolate, state->bigint_stats_store);
-      state->bigint_stats.Reset(isolate,
-                                BigInt64Array::New(ab, 0, kStatsFields));
-    }
-    FillStats(static_cast<int64_t*>(state->bigint_stats_store->Data()), st);
-    return state->bigint_stats.Get(isolate);
+    return FillSharedStats<BigInt64Array, int64_t>(
+        env->isolate(), &state->bigint_stats, &state->bigint_stats_store, st);
   }
-  if (state->stats.IsEmpty()) {
-    state->stats_store =
-        ArrayBuffer::NewBackingStore(isolate, kStatsFields * 8);
-    Local<ArrayBuffer> ab = ArrayBuffer::New(isolate, state->stats_store);
-    state->stats.Reset(isolate, Float64Array::New(ab, 0, kStatsFields));
-  }
-  FillStats(static_cast<double*>(state->stats_store->Data()), st);
-  return state->stats.Get(isolate);
+  return FillSharedStats<Float64Array, double>(
+      env->isolate(), &state->stats, &state->stats_store, st);
 }
 
 // A path that lives in the coroutine frame: up to kInline bytes in place
@@ -383,10 +396,7 @@ void StatPath(const FunctionCallbackInfo<Value>& args, const char* syscall) {
   Environment* env = Environment::GetCurrent(args);
   CHECK_GE(args.Length(), 2);
   PromiseSettler settler(env, args);
-  BufferValue path_value(env->isolate(), args[0]);
-  CHECK_NOT_NULL(*path_value);
-  ToNamespacedPath(env, &path_value);
-  FramePath path(path_value.ToStringView());
+  FramePath path = FramePathArg(env, args[0]);
   if (!IsGranted(env, kRead, path.view(), &settler))
     return;
   auto task = StatTask<const char*>(env, std::move(settler), Fn, syscall,
@@ -560,6 +570,42 @@ int Stat(const std::string& path, uv_stat_t* st) {
     *st = req.statbuf;
   uv_fs_req_cleanup(&req);
   return r;
+}
+
+int Lstat(const std::string& path, uv_stat_t* st) {
+  uv_fs_t req;
+  const int r = uv_fs_lstat(nullptr, &req, path.c_str(), nullptr);
+  if (r == 0)
+    *st = req.statbuf;
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+int Unlink(const std::string& path) {
+  uv_fs_t req;
+  const int r = uv_fs_unlink(nullptr, &req, path.c_str(), nullptr);
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+int Rmdir(const std::string& path) {
+  uv_fs_t req;
+  const int r = uv_fs_rmdir(nullptr, &req, path.c_str(), nullptr);
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+// The names in `path`, in the order scandir gives them; 0 or an error.
+int Scandir(const std::string& path, std::vector<std::string>* names) {
+  uv_fs_t req;
+  const int r = uv_fs_scandir(nullptr, &req, path.c_str(), 0, nullptr);
+  if (r >= 0) {
+    uv_dirent_t entry;
+    while (uv_fs_scandir_next(&req, &entry) == 0)
+      names->emplace_back(entry.name);
+  }
+  uv_fs_req_cleanup(&req);
+  return r < 0 ? r : 0;
 }
 
 int Close(uv_file fd) {
@@ -1039,6 +1085,42 @@ double NumberArg(const FunctionCallbackInfo<Value>& args, int i) {
   return args[i].As<v8::Number>()->Value();
 }
 
+// The single-request operations on one path that needs write permission
+// (unlink, rmdir, chmod, chown, lchown, utimes, lutimes): `request(loop,
+// path)` returns the awaitable; errors name the path.
+template <typename Request>
+void StartOnWritablePath(const FunctionCallbackInfo<Value>& args,
+                         const char* syscall,
+                         Request request) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  std::string path;
+  if (!ReadPath(env, args[0], kWrite, &settler, &path))
+    return;
+  StartVoid(env, std::move(settler), syscall, ErrorNames::kPath,
+            std::move(path), std::string(),
+            [request](uv_loop_t* loop, const char* path, const char*) {
+              return request(loop, path);
+            });
+}
+
+// The single-request operations on the fd args[0] (fsync, fdatasync,
+// ftruncate, fchmod, fchown, futimes): `request(loop, fd)` returns the
+// awaitable; errors name no path.
+template <typename Request>
+void StartOnFd(const FunctionCallbackInfo<Value>& args,
+               const char* syscall,
+               Request request) {
+  Environment* env = Environment::GetCurrent(args);
+  PromiseSettler settler(env, args);
+  const uv_file fd = FdArg(args);
+  StartVoid(env, std::move(settler), syscall, ErrorNames::kNone,
+            std::string(), std::string(),
+            [fd, request](uv_loop_t* loop, const char*, const char*) {
+              return request(loop, fd);
+            });
+}
+
 // rename(oldPath, newPath), link(existingPath, newPath): the error names
 // both paths (path, dest). As stock, the first must be readable and
 // writable (else a link or a move would reach what the permission model
@@ -1110,16 +1192,9 @@ void CopyFile(const FunctionCallbackInfo<Value>& args) {
 // unlink(path), rmdir(path)
 template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, uv_fs_cb)>
 void PathOnly(const FunctionCallbackInfo<Value>& args, const char* syscall) {
-  Environment* env = Environment::GetCurrent(args);
-  PromiseSettler settler(env, args);
-  std::string path;
-  if (!ReadPath(env, args[0], kWrite, &settler, &path))
-    return;
-  StartVoid(env, std::move(settler), syscall, ErrorNames::kPath,
-            std::move(path), std::string(),
-            [](uv_loop_t* loop, const char* path, const char*) {
-              return UvFs(loop, Fn, path);
-            });
+  StartOnWritablePath(args, syscall, [](uv_loop_t* loop, const char* path) {
+    return UvFs(loop, Fn, path);
+  });
 }
 void Unlink(const FunctionCallbackInfo<Value>& args) {
   PathOnly<uv_fs_unlink>(args, "unlink");
@@ -1137,13 +1212,10 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> MkdirpTask(
 void MKDir(const FunctionCallbackInfo<Value>& args) {
   Environment* env = Environment::GetCurrent(args);
   CHECK_GE(args.Length(), 3);
-  BufferValue path_value(env->isolate(), args[0]);
-  CHECK_NOT_NULL(*path_value);
-  ToNamespacedPath(env, &path_value);
-  THROW_IF_INSUFFICIENT_PERMISSIONS(env, kWrite, path_value.ToStringView());
+  std::string path = PathArg(env, args[0]);
+  THROW_IF_INSUFFICIENT_PERMISSIONS(env, kWrite, std::string_view(path));
   const int mode = Int32Arg(args, 1);
   CHECK(args[2]->IsBoolean());
-  std::string path(*path_value, path_value.length());
   PromiseSettler settler(env, args);
   if (args[2]->IsTrue()) {
     auto task = MkdirpTask(env, std::move(settler), std::move(path), mode);
@@ -1160,17 +1232,11 @@ void MKDir(const FunctionCallbackInfo<Value>& args) {
 
 // chmod(path, mode)
 void Chmod(const FunctionCallbackInfo<Value>& args) {
-  Environment* env = Environment::GetCurrent(args);
-  PromiseSettler settler(env, args);
-  std::string path;
-  if (!ReadPath(env, args[0], kWrite, &settler, &path))
-    return;
   const int mode = Int32Arg(args, 1);
-  StartVoid(env, std::move(settler), "chmod", ErrorNames::kPath,
-            std::move(path), std::string(),
-            [mode](uv_loop_t* loop, const char* path, const char*) {
-              return UvFs(loop, uv_fs_chmod, path, mode);
-            });
+  StartOnWritablePath(args, "chmod",
+                      [mode](uv_loop_t* loop, const char* path) {
+                        return UvFs(loop, uv_fs_chmod, path, mode);
+                      });
 }
 
 // chown(path, uid, gid), lchown(path, uid, gid)
@@ -1178,18 +1244,12 @@ template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, uv_uid_t, uv_gid_t,
                     uv_fs_cb)>
 void OwnerOfPath(const FunctionCallbackInfo<Value>& args,
                  const char* syscall) {
-  Environment* env = Environment::GetCurrent(args);
-  PromiseSettler settler(env, args);
-  std::string path;
-  if (!ReadPath(env, args[0], kWrite, &settler, &path))
-    return;
   const uv_uid_t uid = static_cast<uv_uid_t>(IntegerArg(args, 1));
   const uv_gid_t gid = static_cast<uv_gid_t>(IntegerArg(args, 2));
-  StartVoid(env, std::move(settler), syscall, ErrorNames::kPath,
-            std::move(path), std::string(),
-            [uid, gid](uv_loop_t* loop, const char* path, const char*) {
-              return UvFs(loop, Fn, path, uid, gid);
-            });
+  StartOnWritablePath(args, syscall,
+                      [uid, gid](uv_loop_t* loop, const char* path) {
+                        return UvFs(loop, Fn, path, uid, gid);
+                      });
 }
 void Chown(const FunctionCallbackInfo<Value>& args) {
   OwnerOfPath<uv_fs_chown>(args, "chown");
@@ -1203,18 +1263,12 @@ template <int (*Fn)(uv_loop_t*, uv_fs_t*, const char*, double, double,
                     uv_fs_cb)>
 void TimesOfPath(const FunctionCallbackInfo<Value>& args,
                  const char* syscall) {
-  Environment* env = Environment::GetCurrent(args);
-  PromiseSettler settler(env, args);
-  std::string path;
-  if (!ReadPath(env, args[0], kWrite, &settler, &path))
-    return;
   const double atime = NumberArg(args, 1);
   const double mtime = NumberArg(args, 2);
-  StartVoid(env, std::move(settler), syscall, ErrorNames::kPath,
-            std::move(path), std::string(),
-            [atime, mtime](uv_loop_t* loop, const char* path, const char*) {
-              return UvFs(loop, Fn, path, atime, mtime);
-            });
+  StartOnWritablePath(args, syscall,
+                      [atime, mtime](uv_loop_t* loop, const char* path) {
+                        return UvFs(loop, Fn, path, atime, mtime);
+                      });
 }
 void UTimes(const FunctionCallbackInfo<Value>& args) {
   TimesOfPath<uv_fs_utime>(args, "utime");
@@ -1226,14 +1280,8 @@ void LUTimes(const FunctionCallbackInfo<Value>& args) {
 // fsync(fd), fdatasync(fd)
 template <int (*Fn)(uv_loop_t*, uv_fs_t*, uv_file, uv_fs_cb)>
 void FdOnly(const FunctionCallbackInfo<Value>& args, const char* syscall) {
-  Environment* env = Environment::GetCurrent(args);
-  PromiseSettler settler(env, args);
-  const uv_file fd = FdArg(args);
-  StartVoid(env, std::move(settler), syscall, ErrorNames::kNone,
-            std::string(), std::string(),
-            [fd](uv_loop_t* loop, const char*, const char*) {
-              return UvFs(loop, Fn, fd);
-            });
+  StartOnFd(args, syscall,
+            [](uv_loop_t* loop, uv_file fd) { return UvFs(loop, Fn, fd); });
 }
 void Fsync(const FunctionCallbackInfo<Value>& args) {
   FdOnly<uv_fs_fsync>(args, "fsync");
@@ -1244,56 +1292,36 @@ void Fdatasync(const FunctionCallbackInfo<Value>& args) {
 
 // ftruncate(fd, len)
 void FTruncate(const FunctionCallbackInfo<Value>& args) {
-  Environment* env = Environment::GetCurrent(args);
-  PromiseSettler settler(env, args);
-  const uv_file fd = FdArg(args);
   const int64_t len = IntegerArg(args, 1);
-  StartVoid(env, std::move(settler), "ftruncate", ErrorNames::kNone,
-            std::string(), std::string(),
-            [fd, len](uv_loop_t* loop, const char*, const char*) {
-              return UvFs(loop, uv_fs_ftruncate, fd, len);
-            });
+  StartOnFd(args, "ftruncate", [len](uv_loop_t* loop, uv_file fd) {
+    return UvFs(loop, uv_fs_ftruncate, fd, len);
+  });
 }
 
 // fchmod(fd, mode)
 void FChmod(const FunctionCallbackInfo<Value>& args) {
-  Environment* env = Environment::GetCurrent(args);
-  PromiseSettler settler(env, args);
-  const uv_file fd = FdArg(args);
   const int mode = Int32Arg(args, 1);
-  StartVoid(env, std::move(settler), "fchmod", ErrorNames::kNone,
-            std::string(), std::string(),
-            [fd, mode](uv_loop_t* loop, const char*, const char*) {
-              return UvFs(loop, uv_fs_fchmod, fd, mode);
-            });
+  StartOnFd(args, "fchmod", [mode](uv_loop_t* loop, uv_file fd) {
+    return UvFs(loop, uv_fs_fchmod, fd, mode);
+  });
 }
 
 // fchown(fd, uid, gid)
 void FChown(const FunctionCallbackInfo<Value>& args) {
-  Environment* env = Environment::GetCurrent(args);
-  PromiseSettler settler(env, args);
-  const uv_file fd = FdArg(args);
   const uv_uid_t uid = static_cast<uv_uid_t>(IntegerArg(args, 1));
   const uv_gid_t gid = static_cast<uv_gid_t>(IntegerArg(args, 2));
-  StartVoid(env, std::move(settler), "fchown", ErrorNames::kNone,
-            std::string(), std::string(),
-            [fd, uid, gid](uv_loop_t* loop, const char*, const char*) {
-              return UvFs(loop, uv_fs_fchown, fd, uid, gid);
-            });
+  StartOnFd(args, "fchown", [uid, gid](uv_loop_t* loop, uv_file fd) {
+    return UvFs(loop, uv_fs_fchown, fd, uid, gid);
+  });
 }
 
 // futimes(fd, atime, mtime): syscall "futime".
 void FUTimes(const FunctionCallbackInfo<Value>& args) {
-  Environment* env = Environment::GetCurrent(args);
-  PromiseSettler settler(env, args);
-  const uv_file fd = FdArg(args);
   const double atime = NumberArg(args, 1);
   const double mtime = NumberArg(args, 2);
-  StartVoid(env, std::move(settler), "futime", ErrorNames::kNone,
-            std::string(), std::string(),
-            [fd, atime, mtime](uv_loop_t* loop, const char*, const char*) {
-              return UvFs(loop, uv_fs_futime, fd, atime, mtime);
-            });
+  StartOnFd(args, "futime", [atime, mtime](uv_loop_t* loop, uv_file fd) {
+    return UvFs(loop, uv_fs_futime, fd, atime, mtime);
+  });
 }
 
 // readlink(path, encoding), realpath(path, encoding), mkdtemp(prefix,
@@ -1327,13 +1355,8 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> PathResultTask(
     co_return settler.RejectUV(err, syscall,
                                result.empty() ? path.c_str() : result.c_str());
   }
-  settler.Resolve([&result, encoding](Environment* env) -> MaybeLocal<Value> {
-    Local<Value> error;
-    MaybeLocal<Value> value =
-        StringBytes::Encode(env->isolate(), result.c_str(), encoding, &error);
-    if (value.IsEmpty() && !error.IsEmpty())
-      env->isolate()->ThrowException(error);  // Resolve() rejects with it.
-    return value;
+  settler.Resolve([&result, encoding](Environment* env) {
+    return EncodeOrThrow(env->isolate(), result.c_str(), encoding);
   });
 }
 
@@ -1411,17 +1434,14 @@ bool IsGrantedToOpenOrThrow(Environment* env,
 void OpenFileHandle(const FunctionCallbackInfo<Value>& args) {
   Environment* env = Environment::GetCurrent(args);
   CHECK_GE(args.Length(), 3);
-  BufferValue path(env->isolate(), args[0]);
-  CHECK_NOT_NULL(*path);
-  ToNamespacedPath(env, &path);
+  std::string path = PathArg(env, args[0]);
   const int flags = Int32Arg(args, 1);
   const int mode = Int32Arg(args, 2);
-  if (!IsGrantedToOpenOrThrow(env, flags, path.ToStringView()))
+  if (!IsGrantedToOpenOrThrow(env, flags, path))
     return;
   PromiseSettler settler(env, args);
-  auto task = OpenFileHandleTask(env, std::move(settler),
-                                 std::string(*path, path.length()), flags,
-                                 mode);
+  auto task = OpenFileHandleTask(env, std::move(settler), std::move(path),
+                                 flags, mode);
   task.InitTracking(env, "openFileHandle");
   task.Start();
 }
@@ -1702,14 +1722,9 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> ReadDirTask(
     if (with_types)
       types.reserve(entries.size());
     for (const DirEntry& entry : entries) {
-      Local<Value> error;
       Local<Value> name;
-      if (!StringBytes::Encode(isolate, entry.name.c_str(), encoding, &error)
-               .ToLocal(&name)) {
-        if (!error.IsEmpty())
-          isolate->ThrowException(error);  // Resolve() rejects with it.
+      if (!EncodeOrThrow(isolate, entry.name.c_str(), encoding).ToLocal(&name))
         return MaybeLocal<Value>();
-      }
       names.push_back(name);
       if (with_types)
         types.push_back(v8::Integer::New(isolate, entry.type));
@@ -1757,15 +1772,7 @@ struct ReadDirWithDirFlagsJob {
 
   // On a pool thread.
   void Run() {
-    uv_fs_t req;
-    err = uv_fs_scandir(nullptr, &req, path.c_str(), 0, nullptr);
-    if (err >= 0) {
-      err = 0;
-      uv_dirent_t entry;
-      while (uv_fs_scandir_next(&req, &entry) == 0)
-        names.emplace_back(entry.name);
-    }
-    uv_fs_req_cleanup(&req);
+    err = sync_fs::Scandir(path, &names);
     if (err < 0)
       return;
     is_dir.reserve(names.size());
@@ -1806,15 +1813,9 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> ReadDirWithDirFlagsTask(
     v8::LocalVector<Value> names(isolate);
     names.reserve(job.names.size());
     for (const std::string& name : job.names) {
-      // As readdir(path, 'utf8') encodes names.
-      Local<Value> error;
-      Local<Value> value;
-      if (!StringBytes::Encode(isolate, name.c_str(), UTF8, &error)
-               .ToLocal(&value)) {
-        if (!error.IsEmpty())
-          isolate->ThrowException(error);  // Resolve() rejects with it.
+      Local<Value> value;  // As readdir(path, 'utf8') encodes names.
+      if (!EncodeOrThrow(isolate, name.c_str(), UTF8).ToLocal(&value))
         return MaybeLocal<Value>();
-      }
       names.push_back(value);
     }
     Local<ArrayBuffer> ab = ArrayBuffer::New(isolate, job.is_dir.size());
@@ -1880,16 +1881,13 @@ struct RmJob {
 
   // _rimraf()
   Outcome RemoveOnce(const std::string& target) {
-    uv_fs_t req;
-    int r = uv_fs_lstat(nullptr, &req, target.c_str(), nullptr);
-    const bool is_dir = r == 0 && S_ISDIR(req.statbuf.st_mode);
-    uv_fs_req_cleanup(&req);
+    uv_stat_t st{};
+    int r = sync_fs::Lstat(target, &st);
     if (r == UV_ENOENT)
       return Outcome();
-    if (is_dir)
+    if (r == 0 && S_ISDIR(st.st_mode))
       return Rmdir(target, Outcome());
-    r = uv_fs_unlink(nullptr, &req, target.c_str(), nullptr);
-    uv_fs_req_cleanup(&req);
+    r = sync_fs::Unlink(target);
     if (r == UV_ENOENT)
       return Outcome();
     if (r == UV_EISDIR || r == UV_EPERM)
@@ -1899,9 +1897,7 @@ struct RmJob {
 
   // _rmdir(): `original` is the unlink error that led here, if any.
   Outcome Rmdir(const std::string& target, Outcome original) {
-    uv_fs_t req;
-    const int r = uv_fs_rmdir(nullptr, &req, target.c_str(), nullptr);
-    uv_fs_req_cleanup(&req);
+    const int r = sync_fs::Rmdir(target);
     if (r == UV_ENOTEMPTY || r == UV_EEXIST || r == UV_EPERM)
       return RemoveChildren(target);
     if (r == UV_ENOTDIR)
@@ -1911,27 +1907,19 @@ struct RmJob {
 
   // _rmchildren()
   Outcome RemoveChildren(const std::string& target) {
-    uv_fs_t req;
-    int r = uv_fs_scandir(nullptr, &req, target.c_str(), 0, nullptr);
-    std::vector<std::string> children;
-    if (r >= 0) {
-      uv_dirent_t entry;
-      while (uv_fs_scandir_next(&req, &entry) == 0)
-        children.push_back(target + kPathSeparator + entry.name);
-    }
-    uv_fs_req_cleanup(&req);
+    std::vector<std::string> names;
+    int r = sync_fs::Scandir(target, &names);
     if (r < 0)
       return Failed(r, "scandir", target);
     Outcome first;
-    for (const std::string& child : children) {
-      Outcome o = Rimraf(child);
+    for (const std::string& name : names) {
+      Outcome o = Rimraf(target + kPathSeparator + name);
       if (o.err < 0 && first.err == 0)
         first = std::move(o);
     }
     if (first.err < 0)
       return first;
-    r = uv_fs_rmdir(nullptr, &req, target.c_str(), nullptr);
-    uv_fs_req_cleanup(&req);
+    r = sync_fs::Rmdir(target);
     return r < 0 ? Failed(r, "rmdir", target) : Outcome();
   }
 };
@@ -2088,13 +2076,8 @@ UvTrackedTask<void, AsyncWrap::PROVIDER_FSREQPROMISE> MkdirpTask(
     co_return settler.RejectUV(job.err, "mkdir", job.err_path.c_str());
   if (job.first_path.empty())
     co_return settler.ResolveUndefined();
-  settler.Resolve([&job](Environment* env) -> MaybeLocal<Value> {
-    Local<Value> error;
-    MaybeLocal<Value> value = StringBytes::Encode(
-        env->isolate(), job.first_path.c_str(), UTF8, &error);
-    if (value.IsEmpty() && !error.IsEmpty())
-      env->isolate()->ThrowException(error);
-    return value;
+  settler.Resolve([&job](Environment* env) {
+    return EncodeOrThrow(env->isolate(), job.first_path.c_str(), UTF8);
   });
 }
 
